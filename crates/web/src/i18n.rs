@@ -1,0 +1,287 @@
+//! Interface text in Chinese (zh-CN, the default) and English.
+//!
+//! Every message is one row of `MESSAGES`, with both languages side by side, so a missing
+//! translation is visible in review and caught by a test. Keys are stable; error codes from
+//! the domain and service layers are keys too (`problem.<code>`, `error.<code>`).
+
+/// The two interface languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" | "zh_cn" => Some(Lang::Zh),
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the language from an Accept-Language header: the first supported tag by quality,
+    /// Chinese when nothing matches (the platform is Chinese first).
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").map(str::to_string))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = if tag.starts_with("zh") {
+                Some(Lang::Zh)
+            } else if tag.starts_with("en") {
+                Some(Lang::En)
+            } else {
+                None
+            };
+            if let Some(lang) = lang
+                && best.is_none_or(|(q, _)| quality > q)
+            {
+                best = Some((quality, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::Zh)
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// Looks up a message, if it exists.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    MESSAGES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| match lang {
+            Lang::Zh => *zh,
+            Lang::En => *en,
+        })
+}
+
+/// Looks up a message. A test checks that every key used in a template or in code exists, so
+/// the marker for a missing one should never be seen.
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    lookup(lang, key).unwrap_or("[?]")
+}
+
+/// The message for a field problem code, e.g. `required` → 「此项为必填项」.
+pub fn problem(lang: Lang, code: &str) -> &'static str {
+    lookup(lang, &format!("problem.{code}")).unwrap_or_else(|| t(lang, "problem.invalid"))
+}
+
+/// (key, 中文, English)
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("site.name", "公开 · 政府信息公开平台", "Gongkai · Government Information Disclosure"),
+    ("site.short", "公开", "Gongkai"),
+    ("site.tagline", "查找已公开的信息，申请未公开的信息，跟踪每一件申请直至依法答复。", "Find what is public, apply for what is not, and follow every application to a lawful reply."),
+    ("nav.skip", "跳到主要内容", "Skip to main content"),
+    ("nav.home", "首页", "Home"),
+    ("nav.agencies", "机关目录", "Agencies"),
+    ("nav.login", "登录", "Sign in"),
+    ("nav.logout", "退出登录", "Sign out"),
+    ("nav.register", "注册", "Register"),
+    ("nav.account", "我的账户", "My account"),
+    ("nav.admin", "管理后台", "Administration"),
+    ("nav.main", "主导航", "Main navigation"),
+    ("nav.language", "English", "中文"),
+    ("nav.language_label", "切换到英文界面", "Switch to Chinese"),
+    ("nav.large_text_on", "大字体高对比", "Large text, high contrast"),
+    ("nav.large_text_off", "标准显示", "Standard display"),
+    ("nav.display", "显示设置", "Display settings"),
+    ("search.label", "搜索政府信息", "Search government information"),
+    ("search.placeholder", "例如：大学生创业能贷多少钱", "e.g. start-up loans for graduates"),
+    ("search.button", "搜索", "Search"),
+    ("search.title", "搜索", "Search"),
+    ("search.not_ready", "全文检索功能正在建设中。您可以浏览机关目录，或向有关机关提出政府信息公开申请。", "Full-text search is being built. You can browse the agency directory or apply to an agency for information."),
+    ("search.your_query", "您搜索的是", "You searched for"),
+    ("footer.about", "公开是开源的政府信息公开平台，依据《中华人民共和国政府信息公开条例》（2019年修订）。", "Gongkai is an open-source platform for government information disclosure under the Regulations of the PRC on Open Government Information (2019 revision)."),
+    ("footer.api", "开放接口（OpenAPI）", "Open API (OpenAPI)"),
+    ("home.title", "政府信息公开一站式服务", "One-stop government information disclosure"),
+    ("home.intro", "本平台汇集各级行政机关的政府信息公开工作：主动公开目录、依申请公开、政策解读与年度报告。", "This platform brings together the disclosure work of agencies at every level: proactive disclosure catalogs, applications, policy interpretations and annual reports."),
+    ("home.directory", "机关目录", "Agency directory"),
+    ("home.directory_intro", "请选择负责该信息的行政机关。根据条例第二十七条，申请应向制作或保存该信息的机关提出。", "Choose the agency responsible for the information. Under Art. 27, an application goes to the agency that made or keeps it."),
+    ("home.how", "如何申请政府信息公开", "How to apply for government information"),
+    ("home.how_1", "注册账户并登录。", "Register and sign in."),
+    ("home.how_2", "选择机关，填写申请（条例第二十九条）。", "Choose the agency and fill in the application (Art. 29)."),
+    ("home.how_3", "机关在20个工作日内答复；需要延长的，最长延长20个工作日（第三十三条）。", "The agency replies within 20 working days, extendable once by at most 20 (Art. 33)."),
+    ("agency.level", "层级", "Level"),
+    ("agency.departments", "内设部门", "Departments"),
+    ("agency.guide", "政府信息公开指南", "Disclosure guide"),
+    ("agency.guide_intro", "依据条例第十二条，本机关公开其政府信息公开工作机构的名称、办公地址、办公时间、联系电话、传真号码和电子邮箱。", "Under Art. 12, this agency publishes its OGI office's name, address, hours, telephone and e-mail."),
+    ("agency.ogi_office", "政府信息公开工作机构", "OGI office"),
+    ("agency.address", "办公地址", "Address"),
+    ("agency.hours", "办公时间", "Office hours"),
+    ("agency.phone", "联系电话", "Telephone"),
+    ("agency.email", "电子邮箱", "E-mail"),
+    ("agency.org_code", "统一社会信用代码", "Unified social credit code"),
+    ("agency.below", "下级机关", "Agencies below"),
+    ("agency.above", "上级机关", "Agency above"),
+    ("agency.duties", "职责", "Duties"),
+    ("agency.none", "暂无机关。", "No agencies yet."),
+    ("login.title", "登录", "Sign in"),
+    ("login.identifier", "电子邮箱或手机号码", "E-mail or mobile number"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    ("login.no_account", "还没有账户？", "No account yet?"),
+    ("login.demo_hint", "示范账户的密码均为", "Every demo account's password is"),
+    ("register.title", "注册账户", "Register"),
+    ("register.email", "电子邮箱", "E-mail"),
+    ("register.mobile", "手机号码", "Mobile number"),
+    ("register.email_or_mobile", "电子邮箱和手机号码至少填写一项。", "Give an e-mail address, a mobile number or both."),
+    ("register.display_name", "姓名或称呼", "Name"),
+    ("register.password", "密码（至少10个字符）", "Password (at least 10 characters)"),
+    ("register.password_confirmation", "再次输入密码", "Repeat the password"),
+    ("register.submit", "注册", "Register"),
+    ("account.title", "我的账户", "My account"),
+    ("account.signed_in_as", "当前登录", "Signed in as"),
+    ("account.roles", "角色", "Roles"),
+    ("account.change_password", "修改密码", "Change password"),
+    ("account.current_password", "当前密码", "Current password"),
+    ("account.new_password", "新密码（至少10个字符）", "New password (at least 10 characters)"),
+    ("account.new_password_confirmation", "再次输入新密码", "Repeat the new password"),
+    ("account.password_changed", "密码已修改，其他设备上的登录已退出。", "Your password was changed; other sessions were signed out."),
+    ("account.api_tokens", "接口令牌", "API tokens"),
+    ("account.token_name", "令牌名称", "Token name"),
+    ("account.create_token", "创建令牌", "Create token"),
+    ("account.token_created", "新令牌如下，只显示这一次，请妥善保存：", "Your new token, shown only once; keep it safe:"),
+    ("common.save", "保存", "Save"),
+    ("common.create", "创建", "Create"),
+    ("common.edit", "编辑", "Edit"),
+    ("common.none", "无", "None"),
+    ("common.actions", "操作", "Actions"),
+    ("common.all_departments", "全机关", "Whole agency"),
+    ("common.installation", "全平台", "Whole installation"),
+    ("common.back", "返回", "Back"),
+    ("common.yes", "是", "Yes"),
+    ("common.no", "否", "No"),
+    ("common.optional", "（选填）", "(optional)"),
+    ("form.error_summary", "提交的内容有以下问题，请修改后重新提交：", "There is a problem with what you submitted:"),
+    ("form.saved", "已保存。", "Saved."),
+    ("admin.title", "管理后台", "Administration"),
+    ("admin.agencies", "机关管理", "Agencies"),
+    ("admin.new_agency", "新增机关", "New agency"),
+    ("admin.edit_agency", "编辑机关信息", "Edit agency"),
+    ("admin.parent", "上级机关", "Parent agency"),
+    ("admin.no_parent", "无（顶级）", "None (top level)"),
+    ("admin.slug", "网址简称（小写字母、数字、连字符）", "URL name (lower-case letters, digits, hyphens)"),
+    ("admin.name_zh", "中文名称", "Name in Chinese"),
+    ("admin.name_en", "英文名称", "Name in English"),
+    ("admin.level", "行政层级", "Administrative level"),
+    ("admin.departments", "部门管理", "Departments"),
+    ("admin.new_department", "新增部门", "New department"),
+    ("admin.staff", "工作人员", "Staff"),
+    ("admin.new_staff", "新增工作人员", "New staff member"),
+    ("admin.initial_password", "初始密码（至少10个字符）", "Initial password (at least 10 characters)"),
+    ("admin.role", "角色", "Role"),
+    ("admin.department", "所属部门", "Department"),
+    ("admin.grant_role", "授予角色", "Grant role"),
+    ("admin.revoke", "撤销", "Revoke"),
+    ("admin.deactivate", "停用账户", "Deactivate"),
+    ("admin.reactivate", "启用账户", "Reactivate"),
+    ("admin.active", "状态", "Status"),
+    ("admin.is_active", "启用", "Active"),
+    ("admin.is_inactive", "已停用", "Deactivated"),
+    ("admin.security_log", "安全日志", "Security log"),
+    ("admin.event_time", "时间", "Time"),
+    ("admin.event_kind", "事件", "Event"),
+    ("admin.event_address", "来源地址", "Address"),
+    ("admin.event_detail", "详情", "Detail"),
+    ("admin.no_access", "您没有可管理的机关。", "You have no agency to manage."),
+    ("error.title", "出错了", "Something went wrong"),
+    ("error.400", "请求有误，无法处理。", "The request could not be understood."),
+    ("error.401", "请先登录。", "Please sign in first."),
+    ("error.403", "您没有权限执行此操作。", "You are not allowed to do this."),
+    ("error.404", "找不到您要访问的页面。", "The page you asked for does not exist."),
+    ("error.405", "不支持此请求方式。", "This method is not allowed here."),
+    ("error.409", "操作与当前状态冲突，请刷新后重试。", "This conflicts with the current state; reload and try again."),
+    ("error.413", "提交的内容过大。", "What you sent is too large."),
+    ("error.422", "提交的内容有误。", "What you sent is not valid."),
+    ("error.429", "尝试次数过多，请稍后再试。", "Too many attempts; please try again later."),
+    ("error.500", "服务器内部错误，我们已记录此问题。", "An internal error occurred; it has been logged."),
+    ("error.503", "服务暂时不可用。", "The service is temporarily unavailable."),
+    ("error.request_id", "请求编号", "Request id"),
+    ("error.csrf", "表单已过期或来源不明，请返回刷新页面后重新提交。", "The form expired or came from elsewhere; go back, reload the page and submit again."),
+    ("error.login_failed", "账户或密码不正确。", "The account or password is not correct."),
+    ("error.account_locked", "由于多次输入错误密码，账户已暂时锁定，请稍后再试。", "After repeated wrong passwords the account is locked for a while; try again later."),
+    ("error.rate_limited", "尝试次数过多，请稍后再试。", "Too many attempts; please try again later."),
+    ("error.go_home", "返回首页", "Back to the home page"),
+    ("problem.invalid", "内容无效", "is not valid"),
+    ("problem.required", "此项为必填项", "is required"),
+    ("problem.too_long", "内容过长", "is too long"),
+    ("problem.invalid_characters", "含有不允许的字符", "contains characters that are not allowed"),
+    ("problem.email_invalid", "电子邮箱格式不正确", "is not a valid e-mail address"),
+    ("problem.email_too_long", "电子邮箱过长", "is too long for an e-mail address"),
+    ("problem.email_taken", "该电子邮箱已注册", "is already registered"),
+    ("problem.mobile_invalid", "手机号码应为11位中国大陆手机号", "must be an 11-digit mainland mobile number"),
+    ("problem.mobile_taken", "该手机号码已注册", "is already registered"),
+    ("problem.email_or_mobile_required", "电子邮箱和手机号码至少填写一项", "give an e-mail address or a mobile number"),
+    ("problem.password_too_short", "密码至少需要10个字符", "must have at least 10 characters"),
+    ("problem.password_too_long", "密码不能超过128个字符", "must have at most 128 characters"),
+    ("problem.password_too_simple", "密码过于简单", "is too simple"),
+    ("problem.password_mismatch", "两次输入的密码不一致", "does not match the password"),
+    ("problem.current_password_wrong", "当前密码不正确", "is not your current password"),
+    ("problem.slug_invalid", "只能包含小写字母、数字和连字符，且不能以连字符开头或结尾", "may only hold lower-case letters, digits and inner hyphens"),
+    ("problem.slug_taken", "该网址简称已被使用", "is already used"),
+    ("problem.level_invalid", "行政层级无效", "is not a valid level"),
+    ("problem.level_not_below_parent", "层级必须低于上级机关", "must be below the parent agency's level"),
+    ("problem.uscc_length", "统一社会信用代码应为18位", "must have 18 characters"),
+    ("problem.uscc_characters", "统一社会信用代码含有无效字符", "contains characters a credit code cannot have"),
+    ("problem.uscc_check_character", "统一社会信用代码校验位不正确", "has a wrong check character"),
+    ("problem.org_code_taken", "该统一社会信用代码已被其他机关使用", "is already used by another agency"),
+    ("problem.name_taken", "该名称已存在", "already exists"),
+    ("problem.role_invalid", "角色无效", "is not a valid role"),
+    ("problem.role_not_staff", "只能授予工作人员角色", "must be a staff role"),
+    ("problem.role_already_held", "该人员已拥有此角色", "is already held"),
+    ("problem.role_is_agency_wide", "该角色面向全机关，不能限定到部门", "is agency-wide and cannot be limited to a department"),
+    ("problem.department_invalid", "部门无效", "is not a department of this agency"),
+    ("problem.account_not_staff", "该账户不是工作人员账户", "is not a staff account"),
+    ("problem.parent_invalid", "上级机关无效", "is not a valid agency"),
+    ("field.email", "电子邮箱", "E-mail"),
+    ("field.mobile", "手机号码", "Mobile number"),
+    ("field.display_name", "姓名或称呼", "Name"),
+    ("field.password", "密码", "Password"),
+    ("field.password_confirmation", "确认密码", "Password confirmation"),
+    ("field.identifier", "电子邮箱或手机号码", "E-mail or mobile number"),
+    ("field.current_password", "当前密码", "Current password"),
+    ("field.new_password", "新密码", "New password"),
+    ("field.new_password_confirmation", "确认新密码", "New password confirmation"),
+    ("field.name_zh", "中文名称", "Name in Chinese"),
+    ("field.name_en", "英文名称", "Name in English"),
+    ("field.slug", "网址简称", "URL name"),
+    ("field.level", "行政层级", "Level"),
+    ("field.org_code", "统一社会信用代码", "Unified social credit code"),
+    ("field.parent_id", "上级机关", "Parent agency"),
+    ("field.ogi_office_name", "政府信息公开工作机构名称", "OGI office name"),
+    ("field.ogi_office_phone", "联系电话", "Telephone"),
+    ("field.ogi_office_email", "电子邮箱", "E-mail"),
+    ("field.ogi_office_address", "办公地址", "Address"),
+    ("field.ogi_office_hours", "办公时间", "Office hours"),
+    ("field.duties", "职责", "Duties"),
+    ("field.initial_password", "初始密码", "Initial password"),
+    ("field.role", "角色", "Role"),
+    ("field.department_id", "所属部门", "Department"),
+    ("field.name", "名称", "Name"),
+    ("field.account_id", "账户", "Account"),
+];

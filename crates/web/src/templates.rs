@@ -1,0 +1,357 @@
+//! Page models for the askama templates in `templates/`.
+//!
+//! Each page struct carries a `Base` with what the layout needs (language, display mode, the
+//! signed-in person, the CSRF token) and its own fields. Templates call `base.t("key")` for
+//! interface text; a test checks every key they use exists in both languages.
+
+use crate::ctx::Ctx;
+use crate::i18n::{self, Lang};
+use askama::Template;
+use gongkai_domain::form::FormProblems;
+
+pub(crate) fn static_t(lang: Lang, key: &str) -> &'static str {
+    i18n::t(lang, key)
+}
+
+/// What the layout needs on every page.
+pub(crate) struct Base {
+    pub lang: Lang,
+    pub large_text: bool,
+    pub title: String,
+    pub actor_name: Option<String>,
+    pub is_staff: bool,
+    pub csrf_token: String,
+    /// This page's path and query, URL-encoded, for the language and display switches.
+    pub here_encoded: String,
+    pub notice: Option<String>,
+}
+
+impl Base {
+    pub(crate) fn new(ctx: &Ctx, title_key: &str) -> Base {
+        Base::titled(ctx, i18n::t(ctx.lang, title_key).to_string())
+    }
+
+    pub(crate) fn titled(ctx: &Ctx, title: String) -> Base {
+        Base {
+            lang: ctx.lang,
+            large_text: ctx.large_text,
+            title,
+            actor_name: ctx.actor.as_ref().map(|a| a.display_name.clone()),
+            is_staff: ctx.actor.as_ref().is_some_and(|a| a.is_staff),
+            csrf_token: ctx.csrf_token.clone(),
+            here_encoded: encode(&ctx.here),
+            notice: None,
+        }
+    }
+
+    pub(crate) fn with_notice(mut self, notice: Option<String>) -> Base {
+        self.notice = notice;
+        self
+    }
+
+    pub(crate) fn t(&self, key: &str) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+
+    pub(crate) fn lang_tag(&self) -> &'static str {
+        self.lang.tag()
+    }
+
+    pub(crate) fn other_lang(&self) -> &'static str {
+        self.lang.other().code()
+    }
+
+    pub(crate) fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    /// Picks the Chinese or English of a pair, falling back to Chinese when English is empty.
+    pub(crate) fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::En && !en.trim().is_empty() {
+            en
+        } else {
+            zh
+        }
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub(crate) fn encode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)])
+        .map(|s| s.trim_start_matches("v=").to_string())
+        .unwrap_or_default()
+}
+
+/// One problem, ready to show: the field's id (for the link from the summary), its label and
+/// the message.
+pub(crate) struct ShownProblem {
+    pub field: &'static str,
+    pub label: &'static str,
+    pub message: &'static str,
+}
+
+/// The problems of a rejected form, in the reader's language.
+#[derive(Default)]
+pub(crate) struct Problems {
+    pub items: Vec<ShownProblem>,
+    /// Prefixes the ids of this form's fields, so that two forms on one page never share an id.
+    pub prefix: &'static str,
+}
+
+impl Problems {
+    pub(crate) fn from_form(lang: Lang, problems: &FormProblems) -> Problems {
+        Problems {
+            items: problems
+                .problems()
+                .iter()
+                .map(|p| ShownProblem {
+                    field: p.field,
+                    label: i18n::lookup(lang, &format!("field.{}", p.field)).unwrap_or(p.field),
+                    message: i18n::problem(lang, p.code),
+                })
+                .collect(),
+            prefix: "",
+        }
+    }
+
+    /// Gives this form's field ids a prefix (for pages with several forms).
+    pub(crate) fn prefixed(mut self, prefix: &'static str) -> Problems {
+        self.prefix = prefix;
+        self
+    }
+
+    pub(crate) fn one(lang: Lang, field: &'static str, message_key: &str) -> Problems {
+        Problems {
+            items: vec![ShownProblem {
+                field,
+                label: i18n::lookup(lang, &format!("field.{field}")).unwrap_or(field),
+                message: i18n::t(lang, message_key),
+            }],
+            prefix: "",
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The message for one field, for the inline error next to its input.
+    pub(crate) fn for_field(&self, field: &str) -> Option<&'static str> {
+        self.items
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.message)
+    }
+
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.items.iter().any(|p| p.field == field)
+    }
+}
+
+/// An agency in the directory, indented by depth.
+pub(crate) struct DirectoryEntry {
+    pub depth: usize,
+    pub slug: String,
+    pub name: String,
+    pub level: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub(crate) struct HomePage {
+    pub base: Base,
+    pub directory: Vec<DirectoryEntry>,
+}
+
+pub(crate) struct DepartmentView {
+    pub name: String,
+    pub duties: String,
+}
+
+pub(crate) struct AgencyLink {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "agency.html")]
+pub(crate) struct AgencyPage {
+    pub base: Base,
+    pub name: String,
+    pub level: &'static str,
+    pub org_code: String,
+    pub ogi_office_name: String,
+    pub ogi_office_address: String,
+    pub ogi_office_hours: String,
+    pub ogi_office_phone: String,
+    pub ogi_office_email: String,
+    pub departments: Vec<DepartmentView>,
+    pub parent: Option<AgencyLink>,
+    pub children: Vec<AgencyLink>,
+}
+
+pub(crate) struct SearchHit {
+    pub href: String,
+    pub title: String,
+    pub context: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub(crate) struct SearchPage {
+    pub base: Base,
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub(crate) struct LoginPage {
+    pub base: Base,
+    pub problems: Problems,
+    pub identifier: String,
+    pub back: String,
+    pub demo_password: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub(crate) struct RegisterPage {
+    pub base: Base,
+    pub problems: Problems,
+    pub email: String,
+    pub mobile: String,
+    pub display_name: String,
+}
+
+pub(crate) struct RoleView {
+    pub role: &'static str,
+    pub scope: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub(crate) struct AccountPage {
+    pub base: Base,
+    pub problems: Problems,
+    pub login: String,
+    pub roles: Vec<RoleView>,
+    pub new_token: Option<String>,
+}
+
+pub(crate) struct AdminAgencyRow {
+    pub id: String,
+    pub depth: usize,
+    pub name: String,
+    pub slug: String,
+    pub level: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin_index.html")]
+pub(crate) struct AdminIndexPage {
+    pub base: Base,
+    pub agencies: Vec<AdminAgencyRow>,
+    pub may_create_top_level: bool,
+    pub may_view_security_log: bool,
+}
+
+pub(crate) struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The agency form's values, kept when it is shown again with problems.
+#[derive(Default, serde::Deserialize)]
+pub(crate) struct AgencyFormValues {
+    #[serde(default)]
+    pub parent_id: String,
+    #[serde(default)]
+    pub name_zh: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub org_code: String,
+    #[serde(default)]
+    pub ogi_office_name: String,
+    #[serde(default)]
+    pub ogi_office_phone: String,
+    #[serde(default)]
+    pub ogi_office_email: String,
+    #[serde(default)]
+    pub ogi_office_address: String,
+    #[serde(default)]
+    pub ogi_office_hours: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_agency_form.html")]
+pub(crate) struct AgencyFormPage {
+    pub base: Base,
+    pub problems: Problems,
+    pub action: String,
+    pub is_new: bool,
+    pub values: AgencyFormValues,
+    pub parents: Vec<Choice>,
+    pub levels: Vec<Choice>,
+}
+
+pub(crate) struct StaffRowView {
+    pub account_id: String,
+    pub display_name: String,
+    pub login: String,
+    pub is_active: bool,
+    pub grants: Vec<GrantView>,
+}
+
+pub(crate) struct GrantView {
+    pub id: String,
+    pub role: &'static str,
+    pub department: String,
+}
+
+pub(crate) struct DepartmentAdminView {
+    pub name_zh: String,
+    pub name_en: String,
+    pub duties: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_agency.html")]
+pub(crate) struct AdminAgencyPage {
+    pub base: Base,
+    pub agency_id: String,
+    pub agency_name: String,
+    pub slug: String,
+    pub departments: Vec<DepartmentAdminView>,
+    pub staff: Vec<StaffRowView>,
+    pub roles: Vec<Choice>,
+    pub department_choices: Vec<Choice>,
+    pub department_problems: Problems,
+    pub department_values: (String, String, String),
+    pub staff_problems: Problems,
+    pub staff_values: (String, String, String),
+    pub grant_problems: Problems,
+    pub staff_choices: Vec<Choice>,
+    pub may_administer: bool,
+}
+
+pub(crate) struct SecurityEventView {
+    pub occurred_at: String,
+    pub kind: String,
+    pub account: String,
+    pub address: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_security.html")]
+pub(crate) struct SecurityLogPage {
+    pub base: Base,
+    pub events: Vec<SecurityEventView>,
+}
