@@ -1,1 +1,486 @@
-fn main() {}
+//! `gongkai`: the one binary of the Gongkai platform. It parses the configuration, connects the
+//! database and runs its migrations, wires the services into the web application, and offers
+//! the operational subcommands (backup, restore, calendar tools, config reference).
+//!
+//! This crate holds no business rules and no HTTP handlers: it only assembles the others.
+//! `anyhow` is allowed here, at the edge, and nowhere below.
+
+mod config;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use gongkai_domain::calendar::{
+    CountingRule, WorkingDayCalendar, YearArrangement, format_iso_date, parse_add_working_days_line,
+    parse_iso_date,
+};
+use gongkai_service::{
+    Clock, Db, RequestOrigin, ServiceConfig, Services, demo_accounts, DEMO_PASSWORD,
+};
+use gongkai_web::{AppState, WebConfig};
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(name = "gongkai", version, about = "公开 · Gongkai — government information disclosure platform")]
+struct Cli {
+    /// Directory for the SQLite database and other local files.
+    #[arg(long, global = true, env = "GONGKAI_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://user:password@host/database.
+    #[arg(long, global = true, env = "GONGKAI_DATABASE_URL")]
+    database_url: Option<String>,
+    /// A TOML configuration file (see docs/config.md).
+    #[arg(long, global = true, env = "GONGKAI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log format: text or json.
+    #[arg(long, global = true, env = "GONGKAI_LOG_FORMAT")]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start the web server (pages, JSON API, background jobs).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "GONGKAI_LISTEN")]
+        listen: Option<String>,
+        /// Do not seed demo agencies and accounts into an empty database.
+        #[arg(long, env = "GONGKAI_NO_DEMO")]
+        no_demo: bool,
+        /// Mark cookies Secure (serve over HTTPS).
+        #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Trust X-Forwarded-For for the client address (behind your own reverse proxy only).
+        #[arg(long, env = "GONGKAI_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Write a consistent copy of the SQLite database while the server keeps running.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup (stop the server first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Working-day calendar tools (PRC holidays and 调休 make-up days).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CalendarCommand {
+    /// Print the date N working days after DATE (the day of DATE itself is not counted).
+    AddWorkingDays {
+        /// Start date, YYYY-MM-DD.
+        date: Option<String>,
+        /// Number of working days.
+        working_days: Option<String>,
+        /// Read "DATE N" lines from standard input and print one date per line.
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// Print true or false.
+    IsWorkingDay { date: String },
+    /// Load or correct one year's arrangement (holiday-cn JSON shape) into the database.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// Print the configuration reference (docs/config.md).
+    Reference,
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let file = config::read_file_config(cli.config.as_deref())?;
+    let log_format = cli
+        .log_format
+        .clone()
+        .or_else(|| file.log_format.clone())
+        .unwrap_or_else(|| "text".to_string());
+    if !matches!(log_format.as_str(), "text" | "json") {
+        bail!("--log-format must be text or json, not {log_format:?}");
+    }
+    let resolved = config::resolve(cli.data_dir.clone(), cli.database_url.clone(), file);
+    match cli.command {
+        Command::Calendar { command } => {
+            // Calendar arithmetic must work on a machine without any database, so logging is
+            // not even set up unless a database is touched.
+            run_calendar(command, &resolved).await
+        }
+        Command::Config {
+            command: ConfigCommand::Reference,
+        } => {
+            print!("{}", config::config_reference_markdown());
+            Ok(())
+        }
+        Command::Serve {
+            listen,
+            no_demo,
+            secure_cookies,
+            trust_forwarded_for,
+        } => {
+            init_logging(&log_format);
+            let file = &resolved.file;
+            let listen = listen
+                .or_else(|| file.listen.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+            let options = ServeOptions {
+                listen,
+                demo: !no_demo && file.demo.unwrap_or(true),
+                secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
+                trust_forwarded_for: trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+                session_idle_minutes: std::env::var("GONGKAI_SESSION_IDLE_MINUTES")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .or(file.session_idle_minutes)
+                    .unwrap_or(120),
+            };
+            serve(&resolved, options).await
+        }
+        Command::Migrate => {
+            init_logging(&log_format);
+            let db = open_database(&resolved).await?;
+            db.close().await;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Backup { to } => backup(&resolved, &to).await,
+        Command::Restore { from } => restore(&resolved, &from).await,
+    }
+}
+
+async fn open_database(resolved: &config::Resolved) -> anyhow::Result<Db> {
+    if resolved.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&resolved.data_dir).with_context(|| {
+            format!("cannot create the data directory {}", resolved.data_dir.display())
+        })?;
+    }
+    let db = Db::connect(&resolved.database_url).await.with_context(|| {
+        format!(
+            "cannot open the database {}",
+            gongkai_store::redact_url(&resolved.database_url)
+        )
+    })?;
+    db.migrate().await.context("database migration failed")?;
+    Ok(db)
+}
+
+struct ServeOptions {
+    listen: String,
+    demo: bool,
+    secure_cookies: bool,
+    trust_forwarded_for: bool,
+    session_idle_minutes: i64,
+}
+
+/// How often expired sessions and old login attempts are removed.
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
+/// How long login attempts are kept (longer than any throttle window).
+const LOGIN_ATTEMPTS_KEPT: time::Duration = time::Duration::days(7);
+/// How long in-flight requests get to finish after SIGTERM.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Result<()> {
+    let address: SocketAddr = options
+        .listen
+        .parse()
+        .with_context(|| format!("--listen {:?} is not an address such as 127.0.0.1:8080", options.listen))?;
+    let db = open_database(resolved).await?;
+    let config = ServiceConfig {
+        session_idle_minutes: options.session_idle_minutes.clamp(5, 7 * 24 * 60),
+        ..ServiceConfig::default()
+    };
+    let services = Services::new(db.clone(), Clock::System, config);
+    let seeded = if options.demo {
+        services.seed_demo_if_empty().await?
+    } else {
+        false
+    };
+    let state = AppState::new(
+        services.clone(),
+        WebConfig {
+            secure_cookies: options.secure_cookies,
+            trust_forwarded_for: options.trust_forwarded_for,
+            demo: options.demo,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot start the web layer: {e}"))?;
+    let app = gongkai_web::router(state);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let local = listener.local_addr()?;
+    print_banner(local, resolved, options.demo, seeded);
+    let housekeeping = tokio::spawn(housekeeping(services.clone()));
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal());
+    server.await.context("server failed")?;
+    housekeeping.abort();
+    tracing::info!("stopped; closing the database");
+    tokio::time::timeout(SHUTDOWN_GRACE, db.close()).await.ok();
+    Ok(())
+}
+
+fn print_banner(local: SocketAddr, resolved: &config::Resolved, demo: bool, seeded: bool) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "公开 Gongkai is running at http://{local}/");
+    let _ = writeln!(out, "Database: {}", gongkai_store::redact_url(&resolved.database_url));
+    if demo {
+        if seeded {
+            let _ = writeln!(out, "Demo content seeded: 示范市人民政府 (9 departments) and 示范县人民政府.");
+        }
+        let _ = writeln!(out, "Demo logins (password for all: {DEMO_PASSWORD}):");
+        for account in demo_accounts() {
+            let _ = writeln!(
+                out,
+                "  {:<28} {} / {}",
+                account.email,
+                account.role.label_zh(),
+                account.role.label_en()
+            );
+        }
+    }
+    let _ = out.flush();
+}
+
+async fn housekeeping(services: Services) {
+    let mut interval = tokio::time::interval(HOUSEKEEPING_INTERVAL);
+    loop {
+        interval.tick().await;
+        let now = services.clock.now();
+        if let Err(e) = services.db.session_delete_expired(now).await {
+            tracing::warn!(error = %e, "housekeeping: expired sessions");
+        }
+        if let Err(e) = services.db.login_attempts_prune(now - LOGIN_ATTEMPTS_KEPT).await {
+            tracing::warn!(error = %e, "housekeeping: login attempts");
+        }
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C; axum then stops accepting and lets in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}
+
+/// The calendar in force: built in, plus imported years when a database exists. Plain date
+/// arithmetic never creates a database as a side effect.
+async fn calendar_in_force(resolved: &config::Resolved) -> anyhow::Result<WorkingDayCalendar> {
+    let sqlite_file = resolved
+        .database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| resolved.database_url.strip_prefix("sqlite:"))
+        .map(PathBuf::from);
+    let database_exists = match &sqlite_file {
+        Some(path) => path.exists(),
+        None => resolved.database_explicit,
+    };
+    if !database_exists {
+        return Ok(WorkingDayCalendar::builtin());
+    }
+    let db = open_database(resolved).await?;
+    let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+    let calendar = services.working_day_calendar().await?;
+    db.close().await;
+    Ok(calendar)
+}
+
+async fn run_calendar(command: CalendarCommand, resolved: &config::Resolved) -> anyhow::Result<()> {
+    match command {
+        CalendarCommand::AddWorkingDays {
+            date,
+            working_days,
+            stdin,
+        } => {
+            let calendar = calendar_in_force(resolved).await?;
+            let rule = CountingRule::default();
+            if stdin {
+                if date.is_some() || working_days.is_some() {
+                    bail!("give either DATE N or --stdin, not both");
+                }
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                for (number, line) in std::io::stdin().lock().lines().enumerate() {
+                    let line = line.context("cannot read standard input")?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let (start, n) = parse_add_working_days_line(&line)
+                        .with_context(|| format!("line {}: {line:?}", number + 1))?;
+                    writeln!(out, "{}", format_iso_date(calendar.add_working_days(start, n, rule).date))?;
+                }
+                out.flush()?;
+                Ok(())
+            } else {
+                let (Some(date), Some(n)) = (date, working_days) else {
+                    bail!("usage: gongkai calendar add-working-days DATE N (or --stdin)");
+                };
+                let (start, n) = parse_add_working_days_line(&format!("{date} {n}"))?;
+                let due = calendar.add_working_days(start, n, rule);
+                println!("{}", format_iso_date(due.date));
+                if due.provisional {
+                    eprintln!(
+                        "note: provisional — the holiday arrangement for a year in this period is not published yet"
+                    );
+                }
+                Ok(())
+            }
+        }
+        CalendarCommand::IsWorkingDay { date } => {
+            let calendar = calendar_in_force(resolved).await?;
+            let date = parse_iso_date(&date)?;
+            println!("{}", calendar.is_working_day(date));
+            Ok(())
+        }
+        CalendarCommand::Import { file } => {
+            let json = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let arrangement = YearArrangement::parse_json(&json)
+                .with_context(|| format!("{} is not a valid arrangement", file.display()))?;
+            let db = open_database(resolved).await?;
+            let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+            let origin = RequestOrigin {
+                address: "cli".to_string(),
+                user_agent: "gongkai calendar import".to_string(),
+            };
+            let year = services.import_calendar_year(None, &json, &origin).await?;
+            db.close().await;
+            println!(
+                "imported {year}: {} declared days",
+                arrangement.days().len()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn sqlite_path(resolved: &config::Resolved) -> anyhow::Result<PathBuf> {
+    let url = &resolved.database_url;
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .map(PathBuf::from);
+    match path {
+        Some(p) => Ok(p),
+        None => bail!(
+            "backup and restore handle the embedded SQLite store; for PostgreSQL use \
+             `pg_dump -Fc DATABASE > FILE` and `pg_restore --clean -d DATABASE FILE`"
+        ),
+    }
+}
+
+async fn backup(resolved: &config::Resolved, to: &Path) -> anyhow::Result<()> {
+    let source = sqlite_path(resolved)?;
+    if !source.exists() {
+        bail!("no database at {}", source.display());
+    }
+    if to.exists() {
+        bail!("{} exists already; choose a new file name", to.display());
+    }
+    let db = open_database(resolved).await?;
+    let target = to.to_str().context("the backup path must be valid UTF-8")?;
+    db.backup_sqlite_to(target).await?;
+    db.close().await;
+    let check = Db::connect(&format!("sqlite://{target}")).await?;
+    let verdict = check.integrity_check().await?;
+    check.close().await;
+    if verdict != "ok" {
+        bail!("the backup failed its integrity check: {verdict}");
+    }
+    println!("backup written to {} (integrity ok)", to.display());
+    Ok(())
+}
+
+async fn restore(resolved: &config::Resolved, from: &Path) -> anyhow::Result<()> {
+    let target = sqlite_path(resolved)?;
+    if !from.exists() {
+        bail!("no backup at {}", from.display());
+    }
+    let source = from.to_str().context("the backup path must be valid UTF-8")?;
+    let check = Db::connect(&format!("sqlite://{source}?mode=ro")).await?;
+    let verdict = check.integrity_check().await?;
+    let tables = check.schema_columns().await?;
+    check.close().await;
+    if verdict != "ok" {
+        bail!("{} failed its integrity check: {verdict}", from.display());
+    }
+    if !tables.iter().any(|(t, _)| t == "accounts") {
+        bail!("{} is not a Gongkai database", from.display());
+    }
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    if target.exists() {
+        let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let keep = target.with_extension(format!("sqlite.before-restore-{stamp}"));
+        std::fs::rename(&target, &keep)?;
+        println!("the previous database was kept as {}", keep.display());
+    }
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", target.display()));
+        if side.exists() {
+            std::fs::remove_file(side)?;
+        }
+    }
+    std::fs::copy(from, &target)?;
+    let db = open_database(resolved).await?;
+    db.close().await;
+    println!("restored {} from {}", target.display(), from.display());
+    Ok(())
+}

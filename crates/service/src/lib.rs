@@ -8,6 +8,7 @@
 
 mod agencies;
 mod auth;
+mod calendar;
 mod clock;
 mod demo;
 mod error;

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod agencies;
+mod calendar;
 mod security;
 
 pub use accounts::*;
