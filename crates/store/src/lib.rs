@@ -301,3 +301,44 @@ mod tests {
         assert_eq!(redact_url("sqlite:x.db"), "sqlite:x.db");
     }
 }
+
+/// Test support: creating and dropping whole PostgreSQL databases, so each test runs on its
+/// own. The name is checked strictly because it cannot be a bind parameter.
+impl Db {
+    pub async fn create_database_for_tests(&self, name: &str) -> StoreResult<()> {
+        let Db::Postgres(p) = self else {
+            return Err(StoreError::UnsupportedUrl("not PostgreSQL".to_string()));
+        };
+        check_test_database_name(name)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(p)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn drop_database_for_tests(&self, name: &str) -> StoreResult<()> {
+        let Db::Postgres(p) = self else {
+            return Err(StoreError::UnsupportedUrl("not PostgreSQL".to_string()));
+        };
+        check_test_database_name(name)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(p)
+        .await?;
+        Ok(())
+    }
+}
+
+fn check_test_database_name(name: &str) -> StoreResult<()> {
+    let ok = name.starts_with("gongkai_test_")
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::UnsupportedUrl(format!("refusing database name {name:?}")))
+    }
+}

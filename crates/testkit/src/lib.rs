@@ -1,1 +1,316 @@
-//! placeholder
+//! Test-only helpers for Gongkai: a fresh database per test (a SQLite file, and a new
+//! PostgreSQL database when `GONGKAI_TEST_POSTGRES_URL` is set), services on a fixed clock, and
+//! an in-process HTTP client that keeps cookies and fills in CSRF tokens like a browser.
+//!
+//! Nothing here may ever be used by the production binary: the cheap password-hashing cost it
+//! sets would be a weakness there.
+
+use anyhow::Context;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use gongkai_service::{Clock, Db, PasswordHashing, ServiceConfig, Services};
+use gongkai_web::{AppState, WebConfig};
+use http_body_util::BodyExt;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+/// The environment variable naming a PostgreSQL server for tests (a database URL whose user
+/// may create databases).
+pub const POSTGRES_URL_ENV: &str = "GONGKAI_TEST_POSTGRES_URL";
+
+/// Where test time stands still: a Monday morning in Beijing.
+pub fn fixed_clock() -> Clock {
+    Clock::fixed(time::macros::datetime!(2026-03-02 09:00 +8))
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub db: Db,
+    pub label: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteDir(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// Removes the database. Call it at the end of a test; a failing test leaves its database
+    /// behind for inspection (CI drops leftovers named `gongkai_test_%`).
+    pub async fn finish(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::SqliteDir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(admin) = Db::connect(&admin_url).await {
+                    let _ = admin.drop_database_for_tests(&name).await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// A fresh SQLite file in its own temporary directory, migrated.
+pub async fn sqlite_db() -> anyhow::Result<TestDb> {
+    let dir = std::env::temp_dir().join(format!("gongkai-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}", dir.join("test.sqlite").display());
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    Ok(TestDb {
+        db,
+        label: "sqlite",
+        cleanup: Cleanup::SqliteDir(dir),
+    })
+}
+
+/// A fresh PostgreSQL database on the server named by `GONGKAI_TEST_POSTGRES_URL`, migrated.
+pub async fn postgres_db(admin_url: &str) -> anyhow::Result<TestDb> {
+    let name = format!("gongkai_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Db::connect(admin_url)
+        .await
+        .with_context(|| format!("cannot reach {POSTGRES_URL_ENV}"))?;
+    admin.create_database_for_tests(&name).await?;
+    admin.close().await;
+    let url = replace_database_name(admin_url, &name)?;
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    Ok(TestDb {
+        db,
+        label: "postgres",
+        cleanup: Cleanup::Postgres {
+            admin_url: admin_url.to_string(),
+            name,
+        },
+    })
+}
+
+fn replace_database_name(url: &str, name: &str) -> anyhow::Result<String> {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").context("database URL without scheme")? + 3;
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..path_start], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    Ok(out)
+}
+
+/// Every database a contract test must pass on: SQLite always, PostgreSQL when configured.
+pub async fn all_databases() -> anyhow::Result<Vec<TestDb>> {
+    let mut dbs = vec![sqlite_db().await?];
+    if let Ok(url) = std::env::var(POSTGRES_URL_ENV)
+        && !url.trim().is_empty()
+    {
+        dbs.push(postgres_db(url.trim()).await?);
+    }
+    Ok(dbs)
+}
+
+/// Services on `db` with a fixed clock and a cheap (test-only) password hash.
+pub fn services(db: &Db) -> Services {
+    let config = ServiceConfig {
+        password_hashing: PasswordHashing {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        },
+        ..ServiceConfig::default()
+    };
+    Services::new(db.clone(), fixed_clock(), config)
+}
+
+/// An in-process client for the whole web application, with a cookie jar.
+pub struct TestApp {
+    pub services: Services,
+    pub router: Router,
+    cookies: BTreeMap<String, String>,
+    pub accept_language: Option<String>,
+}
+
+/// A collected response.
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl TestApp {
+    /// The application over `services`, with demo content seeded.
+    pub async fn new(services: Services) -> anyhow::Result<TestApp> {
+        services.seed_demo_if_empty().await?;
+        let state = AppState::new(
+            services.clone(),
+            WebConfig {
+                demo: true,
+                ..WebConfig::default()
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(TestApp {
+            services,
+            router: gongkai_web::router(state),
+            cookies: BTreeMap::new(),
+            accept_language: None,
+        })
+    }
+
+    /// A second client on the same application, with an empty cookie jar.
+    pub fn fresh_client(&self) -> TestApp {
+        TestApp {
+            services: self.services.clone(),
+            router: self.router.clone(),
+            cookies: BTreeMap::new(),
+            accept_language: None,
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    pub fn forget_cookie(&mut self, name: &str) {
+        self.cookies.remove(name);
+    }
+
+    pub async fn send(&mut self, mut request: Request<Body>) -> anyhow::Result<TestResponse> {
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse()?);
+        }
+        if let Some(lang) = &self.accept_language {
+            request
+                .headers_mut()
+                .insert(header::ACCEPT_LANGUAGE, lang.parse()?);
+        }
+        let response = self.router.clone().oneshot(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str()?;
+            let pair = text.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                let expired = text.contains("Max-Age=0");
+                if expired || value.is_empty() {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        let bytes = response.into_body().collect().await?.to_bytes();
+        Ok(TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    }
+
+    pub async fn get(&mut self, path: &str) -> anyhow::Result<TestResponse> {
+        self.send(Request::get(path).body(Body::empty())?).await
+    }
+
+    /// Posts a form exactly as written, without adding a CSRF token.
+    pub async fn post_form_raw(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> anyhow::Result<TestResponse> {
+        let body = serde_urlencoded::to_string(fields)?;
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))?,
+        )
+        .await
+    }
+
+    /// The CSRF token the pages currently embed for this client.
+    pub async fn csrf_token(&mut self) -> anyhow::Result<String> {
+        let page = self.get("/login").await?;
+        extract_input_value(&page.body, "csrf_token").context("no csrf_token on /login")
+    }
+
+    /// Posts a form with a valid CSRF token, like a browser submitting a page's form.
+    pub async fn post_form(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> anyhow::Result<TestResponse> {
+        let token = self.csrf_token().await?;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form_raw(path, &all).await
+    }
+
+    pub async fn send_json(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: &serde_json::Value,
+        bearer: Option<&str>,
+    ) -> anyhow::Result<TestResponse> {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = bearer {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(builder.body(Body::from(body.to_string()))?).await
+    }
+
+    /// Signs in through the login form.
+    pub async fn login(&mut self, identifier: &str, password: &str) -> anyhow::Result<TestResponse> {
+        self.post_form(
+            "/login",
+            &[("identifier", identifier), ("password", password)],
+        )
+        .await
+    }
+}
+
+/// Finds `<input … name="NAME" … value="VALUE">` in a page.
+pub fn extract_input_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = html.find(&marker)?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let value_at = tag.find("value=\"")? + 7;
+    let value_end = value_at + tag[value_at..].find('"')?;
+    Some(tag[value_at..value_end].to_string())
+}
