@@ -285,3 +285,63 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.name", "名称", "Name"),
     ("field.account_id", "账户", "Account"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_are_filled() {
+        let mut seen = HashSet::new();
+        for (key, zh, en) in MESSAGES {
+            assert!(seen.insert(*key), "duplicate key {key}");
+            assert!(!zh.trim().is_empty(), "{key} has no Chinese");
+            assert!(!en.trim().is_empty(), "{key} has no English");
+        }
+    }
+
+    /// Every `t("…")` in a template or in the web crate's code names an existing key.
+    #[test]
+    fn every_key_used_exists() {
+        let sources = [
+            include_str!("../templates/base.html"),
+            include_str!("../templates/home.html"),
+            include_str!("../templates/agency.html"),
+            include_str!("../templates/search.html"),
+            include_str!("../templates/login.html"),
+            include_str!("../templates/register.html"),
+            include_str!("../templates/account.html"),
+            include_str!("../templates/admin_index.html"),
+            include_str!("../templates/admin_agency_form.html"),
+            include_str!("../templates/admin_agency.html"),
+            include_str!("../templates/admin_security.html"),
+            include_str!("../templates/error_summary.html"),
+            include_str!("pages.rs"),
+            include_str!("account.rs"),
+            include_str!("admin.rs"),
+            include_str!("error.rs"),
+        ];
+        let mut n_used = 0;
+        for source in sources {
+            for pattern in ["t(\"", "Base::new(&ctx, \"", "Base::new(ctx, \"", "Problems::one(ctx.lang, \"identifier\", \""] {
+                for piece in source.split(pattern).skip(1) {
+                    let key = piece.split('"').next().unwrap_or("");
+                    if key.contains('.') {
+                        assert!(lookup(Lang::Zh, key).is_some(), "missing message key {key}");
+                        n_used += 1;
+                    }
+                }
+            }
+        }
+        assert!(n_used > 50, "found only {n_used} keys: the scan is broken");
+    }
+
+    #[test]
+    fn accept_language_prefers_quality_and_defaults_to_chinese() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr,en;q=0.5,zh;q=0.8"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("de"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+    }
+}
