@@ -170,7 +170,10 @@ fn check_text(
         problems.add(field, "required");
     } else if v.chars().count() > max_chars {
         problems.add(field, "too_long");
-    } else if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    } else if v
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         problems.add(field, "invalid_characters");
     }
     v.to_string()

@@ -3,13 +3,32 @@
 //! environment or the wall clock.
 
 const FORBIDDEN_DEPENDENCIES: &[&str] = &[
-    "tokio", "async-std", "sqlx", "axum", "hyper", "reqwest", "lettre", "rand", "getrandom",
-    "chrono", "uuid", "tower", "tracing",
+    "tokio",
+    "async-std",
+    "sqlx",
+    "axum",
+    "hyper",
+    "reqwest",
+    "lettre",
+    "rand",
+    "getrandom",
+    "chrono",
+    "uuid",
+    "tower",
+    "tracing",
 ];
 
 const FORBIDDEN_CALLS: &[&str] = &[
-    "std::fs", "std::env", "std::net", "std::process", "SystemTime", "Instant::now", "now_utc",
-    "now_local", "thread_rng", "OsRng",
+    "std::fs",
+    "std::env",
+    "std::net",
+    "std::process",
+    "SystemTime",
+    "Instant::now",
+    "now_utc",
+    "now_local",
+    "thread_rng",
+    "OsRng",
 ];
 
 #[test]

@@ -111,7 +111,11 @@ pub(crate) fn config_reference_markdown() -> String {
         out.push_str(&format!(
             "| `{}` | {} | {} | `{}` | {} |\n",
             f.key,
-            if f.flag.is_empty() { "—".to_string() } else { format!("`{}`", f.flag) },
+            if f.flag.is_empty() {
+                "—".to_string()
+            } else {
+                format!("`{}`", f.flag)
+            },
             format_args!("`{}`", f.env),
             f.default,
             f.doc
@@ -206,7 +210,11 @@ mod tests {
                 "config key {key} is missing from CONFIG_FIELDS"
             );
         }
-        assert_eq!(keys.len() + 1, CONFIG_FIELDS.len(), "CONFIG_FIELDS documents a key FileConfig lacks");
+        assert_eq!(
+            keys.len() + 1,
+            CONFIG_FIELDS.len(),
+            "CONFIG_FIELDS documents a key FileConfig lacks"
+        );
     }
 
     #[test]

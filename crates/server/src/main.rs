@@ -10,11 +10,11 @@ mod config;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use gongkai_domain::calendar::{
-    CountingRule, WorkingDayCalendar, YearArrangement, format_iso_date, parse_add_working_days_line,
-    parse_iso_date,
+    CountingRule, WorkingDayCalendar, YearArrangement, format_iso_date,
+    parse_add_working_days_line, parse_iso_date,
 };
 use gongkai_service::{
-    Clock, Db, RequestOrigin, ServiceConfig, Services, demo_accounts, DEMO_PASSWORD,
+    Clock, DEMO_PASSWORD, Db, RequestOrigin, ServiceConfig, Services, demo_accounts,
 };
 use gongkai_web::{AppState, WebConfig};
 use std::io::{BufRead, Write};
@@ -23,7 +23,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Parser, Debug)]
-#[command(name = "gongkai", version, about = "公开 · Gongkai — government information disclosure platform")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "公开 · Gongkai — government information disclosure platform"
+)]
 struct Cli {
     /// Directory for the SQLite database and other local files.
     #[arg(long, global = true, env = "GONGKAI_DATA_DIR")]
@@ -109,7 +113,9 @@ enum ConfigCommand {
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
@@ -157,7 +163,8 @@ async fn main() -> anyhow::Result<()> {
                 listen,
                 demo: !no_demo && file.demo.unwrap_or(true),
                 secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
-                trust_forwarded_for: trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+                trust_forwarded_for: trust_forwarded_for
+                    || file.trust_forwarded_for.unwrap_or(false),
                 session_idle_minutes: std::env::var("GONGKAI_SESSION_IDLE_MINUTES")
                     .ok()
                     .and_then(|v| v.parse().ok())
@@ -181,7 +188,10 @@ async fn main() -> anyhow::Result<()> {
 async fn open_database(resolved: &config::Resolved) -> anyhow::Result<Db> {
     if resolved.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&resolved.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", resolved.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                resolved.data_dir.display()
+            )
         })?;
     }
     let db = Db::connect(&resolved.database_url).await.with_context(|| {
@@ -210,10 +220,12 @@ const LOGIN_ATTEMPTS_KEPT: time::Duration = time::Duration::days(7);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Result<()> {
-    let address: SocketAddr = options
-        .listen
-        .parse()
-        .with_context(|| format!("--listen {:?} is not an address such as 127.0.0.1:8080", options.listen))?;
+    let address: SocketAddr = options.listen.parse().with_context(|| {
+        format!(
+            "--listen {:?} is not an address such as 127.0.0.1:8080",
+            options.listen
+        )
+    })?;
     let db = open_database(resolved).await?;
     let config = ServiceConfig {
         session_idle_minutes: options.session_idle_minutes.clamp(5, 7 * 24 * 60),
@@ -257,10 +269,17 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
 fn print_banner(local: SocketAddr, resolved: &config::Resolved, demo: bool, seeded: bool) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "公开 Gongkai is running at http://{local}/");
-    let _ = writeln!(out, "Database: {}", gongkai_store::redact_url(&resolved.database_url));
+    let _ = writeln!(
+        out,
+        "Database: {}",
+        gongkai_store::redact_url(&resolved.database_url)
+    );
     if demo {
         if seeded {
-            let _ = writeln!(out, "Demo content seeded: 示范市人民政府 (9 departments) and 示范县人民政府.");
+            let _ = writeln!(
+                out,
+                "Demo content seeded: 示范市人民政府 (9 departments) and 示范县人民政府."
+            );
         }
         let _ = writeln!(out, "Demo logins (password for all: {DEMO_PASSWORD}):");
         for account in demo_accounts() {
@@ -284,7 +303,11 @@ async fn housekeeping(services: Services) {
         if let Err(e) = services.db.session_delete_expired(now).await {
             tracing::warn!(error = %e, "housekeeping: expired sessions");
         }
-        if let Err(e) = services.db.login_attempts_prune(now - LOGIN_ATTEMPTS_KEPT).await {
+        if let Err(e) = services
+            .db
+            .login_attempts_prune(now - LOGIN_ATTEMPTS_KEPT)
+            .await
+        {
             tracing::warn!(error = %e, "housekeeping: login attempts");
         }
     }
@@ -362,7 +385,11 @@ async fn run_calendar(command: CalendarCommand, resolved: &config::Resolved) -> 
                     }
                     let (start, n) = parse_add_working_days_line(&line)
                         .with_context(|| format!("line {}: {line:?}", number + 1))?;
-                    writeln!(out, "{}", format_iso_date(calendar.add_working_days(start, n, rule).date))?;
+                    writeln!(
+                        out,
+                        "{}",
+                        format_iso_date(calendar.add_working_days(start, n, rule).date)
+                    )?;
                 }
                 out.flush()?;
                 Ok(())
@@ -452,7 +479,9 @@ async fn restore(resolved: &config::Resolved, from: &Path) -> anyhow::Result<()>
     if !from.exists() {
         bail!("no backup at {}", from.display());
     }
-    let source = from.to_str().context("the backup path must be valid UTF-8")?;
+    let source = from
+        .to_str()
+        .context("the backup path must be valid UTF-8")?;
     let check = Db::connect(&format!("sqlite://{source}?mode=ro")).await?;
     let verdict = check.integrity_check().await?;
     let tables = check.schema_columns().await?;

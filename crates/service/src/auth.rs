@@ -86,11 +86,19 @@ pub struct RequestOrigin {
 /// The most bytes of a User-Agent header kept with a session.
 const USER_AGENT_LENGTH_MAX_BYTES: usize = 200;
 
-pub(crate) async fn hash_password(params: PasswordHashing, password: &str) -> ServiceResult<String> {
+pub(crate) async fn hash_password(
+    params: PasswordHashing,
+    password: &str,
+) -> ServiceResult<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
-        let params = Params::new(params.memory_kib, params.iterations, params.parallelism, None)
-            .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+        let params = Params::new(
+            params.memory_kib,
+            params.iterations,
+            params.parallelism,
+            None,
+        )
+        .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
         let hash = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password(password.as_bytes())
             .map_err(|e| anyhow::anyhow!("argon2 hashing: {e}"))?;
@@ -377,7 +385,10 @@ impl Services {
                 user_agent: truncate_user_agent(&origin.user_agent),
             })
             .await?;
-        let actor = self.actor(account_id).await?.ok_or(ServiceError::NotFound)?;
+        let actor = self
+            .actor(account_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         Ok(NewSession {
             token,
             actor,
@@ -550,7 +561,11 @@ impl Services {
         if !token.starts_with("gk_") || token.len() > 100 {
             return Ok(None);
         }
-        match self.db.api_token_account(&sha256_hex(token.as_bytes())).await? {
+        match self
+            .db
+            .api_token_account(&sha256_hex(token.as_bytes()))
+            .await?
+        {
             Some(account_id) => self.actor(account_id).await,
             None => Ok(None),
         }

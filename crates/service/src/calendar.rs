@@ -15,7 +15,9 @@ impl Services {
                 Ok(arrangement) => calendar = calendar.with_year(arrangement),
                 // A stored year was valid when imported; if a later, stricter parser refuses
                 // it, the built-in data stays in force and the operator hears about it.
-                Err(e) => tracing::error!(year, error = %e, "stored calendar year no longer parses"),
+                Err(e) => {
+                    tracing::error!(year, error = %e, "stored calendar year no longer parses")
+                }
             }
         }
         Ok(calendar)

@@ -31,34 +31,102 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
         department_scoped,
     };
     vec![
-        staff("applicant@demo.gongkai.cn", "张明（示范申请人）", Role::Applicant, false),
+        staff(
+            "applicant@demo.gongkai.cn",
+            "张明（示范申请人）",
+            Role::Applicant,
+            false,
+        ),
         staff("clerk@demo.gongkai.cn", "李承办", Role::Clerk, true),
-        staff("reviewer@demo.gongkai.cn", "王科长", Role::DepartmentReviewer, true),
-        staff("secrecy@demo.gongkai.cn", "赵保密", Role::ConfidentialityReviewer, false),
+        staff(
+            "reviewer@demo.gongkai.cn",
+            "王科长",
+            Role::DepartmentReviewer,
+            true,
+        ),
+        staff(
+            "secrecy@demo.gongkai.cn",
+            "赵保密",
+            Role::ConfidentialityReviewer,
+            false,
+        ),
         staff("leader@demo.gongkai.cn", "陈副市长", Role::Leader, false),
         staff("ogi@demo.gongkai.cn", "刘公开办", Role::OgiOffice, false),
         staff("liaison@demo.gongkai.cn", "周联络", Role::Liaison, true),
         staff("auditor@demo.gongkai.cn", "吴审计", Role::Auditor, false),
-        staff("admin@demo.gongkai.cn", "系统管理员", Role::SystemAdministrator, false),
+        staff(
+            "admin@demo.gongkai.cn",
+            "系统管理员",
+            Role::SystemAdministrator,
+            false,
+        ),
     ]
 }
 
 const CITY_DEPARTMENTS: [(&str, &str, &str); 9] = [
-    ("市政府办公室", "General Office", "负责政府信息公开日常工作的协调与督办。"),
-    ("市发展和改革委员会", "Development and Reform Commission", "负责国民经济和社会发展规划、价格管理、重大项目。"),
-    ("市教育局", "Education Bureau", "负责各级各类教育的统筹规划、招生考试与学校管理。"),
-    ("市公安局", "Public Security Bureau", "负责治安管理、户籍、出入境与交通管理。"),
-    ("市财政局", "Finance Bureau", "负责财政预决算、政府采购与非税收入管理。"),
-    ("市人力资源和社会保障局", "Human Resources and Social Security Bureau", "负责就业创业、社会保险、创业担保贷款与人事管理。"),
-    ("市自然资源和规划局", "Natural Resources and Planning Bureau", "负责国土空间规划、土地征收与不动产登记。"),
-    ("市生态环境局", "Ecology and Environment Bureau", "负责环境质量监测、环评审批与环境执法。"),
-    ("市市场监督管理局", "Market Regulation Bureau", "负责市场主体登记、食品药品安全与行政处罚。"),
+    (
+        "市政府办公室",
+        "General Office",
+        "负责政府信息公开日常工作的协调与督办。",
+    ),
+    (
+        "市发展和改革委员会",
+        "Development and Reform Commission",
+        "负责国民经济和社会发展规划、价格管理、重大项目。",
+    ),
+    (
+        "市教育局",
+        "Education Bureau",
+        "负责各级各类教育的统筹规划、招生考试与学校管理。",
+    ),
+    (
+        "市公安局",
+        "Public Security Bureau",
+        "负责治安管理、户籍、出入境与交通管理。",
+    ),
+    (
+        "市财政局",
+        "Finance Bureau",
+        "负责财政预决算、政府采购与非税收入管理。",
+    ),
+    (
+        "市人力资源和社会保障局",
+        "Human Resources and Social Security Bureau",
+        "负责就业创业、社会保险、创业担保贷款与人事管理。",
+    ),
+    (
+        "市自然资源和规划局",
+        "Natural Resources and Planning Bureau",
+        "负责国土空间规划、土地征收与不动产登记。",
+    ),
+    (
+        "市生态环境局",
+        "Ecology and Environment Bureau",
+        "负责环境质量监测、环评审批与环境执法。",
+    ),
+    (
+        "市市场监督管理局",
+        "Market Regulation Bureau",
+        "负责市场主体登记、食品药品安全与行政处罚。",
+    ),
 ];
 
 const COUNTY_DEPARTMENTS: [(&str, &str, &str); 3] = [
-    ("县政府办公室", "County General Office", "负责县政府信息公开工作。"),
-    ("县农业农村局", "Agriculture and Rural Affairs Bureau", "负责农业补贴、农村土地承包与乡村振兴项目。"),
-    ("县住房和城乡建设局", "Housing and Urban-Rural Development Bureau", "负责保障性住房、建筑市场与城乡建设。"),
+    (
+        "县政府办公室",
+        "County General Office",
+        "负责县政府信息公开工作。",
+    ),
+    (
+        "县农业农村局",
+        "Agriculture and Rural Affairs Bureau",
+        "负责农业补贴、农村土地承包与乡村振兴项目。",
+    ),
+    (
+        "县住房和城乡建设局",
+        "Housing and Urban-Rural Development Bureau",
+        "负责保障性住房、建筑市场与城乡建设。",
+    ),
 ];
 
 impl Services {

@@ -151,8 +151,15 @@ impl Services {
             serde_json::json!({ "agency_id": agency_id }),
         )
         .await?;
-        self.insert_grant(actor, account_id, role, Some(agency_id), department_id, origin)
-            .await?;
+        self.insert_grant(
+            actor,
+            account_id,
+            role,
+            Some(agency_id),
+            department_id,
+            origin,
+        )
+        .await?;
         Ok(account_id)
     }
 
@@ -225,8 +232,15 @@ impl Services {
         let Some(role) = role.filter(|_| problems.is_empty()) else {
             return Err(ServiceError::Invalid(problems));
         };
-        self.insert_grant(actor, account_id, role, Some(agency_id), department_id, origin)
-            .await
+        self.insert_grant(
+            actor,
+            account_id,
+            role,
+            Some(agency_id),
+            department_id,
+            origin,
+        )
+        .await
     }
 
     /// Revokes a role. Administrators cannot revoke their own last administrator grant, so an
@@ -237,12 +251,7 @@ impl Services {
         grant_id: Uuid,
         origin: &RequestOrigin,
     ) -> ServiceResult<()> {
-        let Some(grant) = actor
-            .grants
-            .iter()
-            .find(|g| g.id == grant_id)
-            .cloned()
-        else {
+        let Some(grant) = actor.grants.iter().find(|g| g.id == grant_id).cloned() else {
             return self.revoke_other_role(actor, grant_id, origin).await;
         };
         let n_admin_grants = actor

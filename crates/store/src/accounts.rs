@@ -61,16 +61,17 @@ impl Db {
         .bind(row.created_at)
         .bind(row.password_changed_at)
         .execute(p)
-        .await.map(|r| r.rows_affected()))
+        .await
+        .map(|r| r.rows_affected()))
         .map_err(StoreError::from_write)?;
         Ok(())
     }
 
     pub async fn account_get(&self, id: Uuid) -> StoreResult<Option<AccountRow>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, AccountRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(id)
         .fetch_optional(p)
         .await)?)
@@ -79,9 +80,9 @@ impl Db {
     /// Finds an account by its login identifier: the e-mail address or the mobile number.
     pub async fn account_by_login(&self, identifier: &str) -> StoreResult<Option<AccountRow>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1 OR mobile = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, AccountRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(identifier)
         .fetch_optional(p)
         .await)?)
@@ -91,9 +92,9 @@ impl Db {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE is_staff = $1 ORDER BY display_name"
         );
-        Ok(db_run!(self, |p| sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, AccountRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(true)
         .fetch_all(p)
         .await)?)
@@ -121,7 +122,8 @@ impl Db {
         .bind(failed_login_count)
         .bind(locked_until)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -139,7 +141,8 @@ impl Db {
         .bind(password_hash)
         .bind(now)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -150,7 +153,8 @@ impl Db {
         .bind(id)
         .bind(is_active)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -241,15 +245,19 @@ impl Db {
         .bind(now)
         .bind(expires_at)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     pub async fn session_delete(&self, token_sha256: &str) -> StoreResult<()> {
-        db_run!(self, |p| sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-            .bind(token_sha256)
-            .execute(p)
-            .await.map(|r| r.rows_affected()))?;
+        db_run!(self, |p| sqlx::query(
+            "DELETE FROM sessions WHERE token_sha256 = $1"
+        )
+        .bind(token_sha256)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -265,16 +273,18 @@ impl Db {
         .bind(account_id)
         .bind(keep_token_sha256.unwrap_or(""))
         .execute(p)
-        .await.map(|r| r.rows_affected()))?
-        )
+        .await
+        .map(|r| r.rows_affected()))?)
     }
 
     pub async fn session_delete_expired(&self, now: OffsetDateTime) -> StoreResult<u64> {
-        Ok(db_run!(self, |p| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(p)
-            .await.map(|r| r.rows_affected()))?
+        Ok(db_run!(self, |p| sqlx::query(
+            "DELETE FROM sessions WHERE expires_at <= $1"
         )
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?)
     }
 
     pub async fn api_token_insert(
@@ -295,7 +305,8 @@ impl Db {
         .bind(name)
         .bind(now)
         .execute(p)
-        .await.map(|r| r.rows_affected()))
+        .await
+        .map(|r| r.rows_affected()))
         .map_err(StoreError::from_write)?;
         Ok(())
     }

@@ -59,7 +59,8 @@ impl Db {
         .bind(row.created_at)
         .bind(row.updated_at)
         .execute(p)
-        .await.map(|r| r.rows_affected()))
+        .await
+        .map(|r| r.rows_affected()))
         .map_err(StoreError::from_write)?;
         Ok(())
     }
@@ -87,9 +88,9 @@ impl Db {
         .bind(&row.ogi_office_hours)
         .bind(row.updated_at)
         .execute(p)
-        .await.map(|r| r.rows_affected()))
-        .map_err(StoreError::from_write)?
-        ;
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(StoreError::from_write)?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
@@ -98,9 +99,9 @@ impl Db {
 
     pub async fn agency_get(&self, id: Uuid) -> StoreResult<Option<AgencyRow>> {
         let sql = format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, AgencyRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, AgencyRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(id)
         .fetch_optional(p)
         .await)?)
@@ -108,9 +109,9 @@ impl Db {
 
     pub async fn agency_by_slug(&self, slug: &str) -> StoreResult<Option<AgencyRow>> {
         let sql = format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE slug = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, AgencyRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, AgencyRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(slug)
         .fetch_optional(p)
         .await)?)
@@ -122,9 +123,9 @@ impl Db {
             "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY CASE level \
              WHEN 'province' THEN 0 WHEN 'city' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, name_zh"
         );
-        Ok(db_run!(self, |p| sqlx::query_as::<_, AgencyRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, AgencyRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .fetch_all(p)
         .await)?)
     }
@@ -149,7 +150,8 @@ impl Db {
         .bind(&row.duties)
         .bind(row.created_at)
         .execute(p)
-        .await.map(|r| r.rows_affected()))
+        .await
+        .map(|r| r.rows_affected()))
         .map_err(StoreError::from_write)?;
         Ok(())
     }
@@ -165,9 +167,9 @@ impl Db {
         .bind(&row.name_en)
         .bind(&row.duties)
         .execute(p)
-        .await.map(|r| r.rows_affected()))
-        .map_err(StoreError::from_write)?
-        ;
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(StoreError::from_write)?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
@@ -175,12 +177,14 @@ impl Db {
     }
 
     pub async fn department_get(&self, id: Uuid) -> StoreResult<Option<DepartmentRow>> {
-        Ok(db_run!(self, |p| sqlx::query_as::<_, DepartmentRow>(
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, DepartmentRow>(
             "SELECT id, agency_id, name_zh, name_en, duties, created_at FROM departments WHERE id = $1"
         )
         .bind(id)
         .fetch_optional(p)
-        .await)?)
+        .await
+        })?)
     }
 
     pub async fn department_list(&self, agency_id: Uuid) -> StoreResult<Vec<DepartmentRow>> {

@@ -176,7 +176,10 @@ impl Db {
 
     /// A cheap round trip, for the health check.
     pub async fn ping(&self) -> StoreResult<()> {
-        db_run!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
+        db_run!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -270,7 +273,8 @@ impl Db {
         .bind(key)
         .bind(value)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         self.setting(key).await?.ok_or(StoreError::NotFound)
     }
 
@@ -282,23 +286,9 @@ impl Db {
         .bind(key)
         .bind(value)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn redacts_passwords_only() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
-        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(redact_url("sqlite:x.db"), "sqlite:x.db");
     }
 }
 
@@ -339,6 +329,23 @@ fn check_test_database_name(name: &str) -> StoreResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::UnsupportedUrl(format!("refusing database name {name:?}")))
+        Err(StoreError::UnsupportedUrl(format!(
+            "refusing database name {name:?}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite:x.db"), "sqlite:x.db");
     }
 }

@@ -37,7 +37,8 @@ impl Db {
         .bind(succeeded)
         .bind(now)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -60,15 +61,18 @@ impl Db {
 
     /// Forgets attempts older than `before`, so the table stays small.
     pub async fn login_attempts_prune(&self, before: OffsetDateTime) -> StoreResult<u64> {
-        Ok(db_run!(self, |p| sqlx::query("DELETE FROM login_attempts WHERE attempted_at < $1")
-            .bind(before)
-            .execute(p)
-            .await.map(|r| r.rows_affected()))?
+        Ok(db_run!(self, |p| sqlx::query(
+            "DELETE FROM login_attempts WHERE attempted_at < $1"
         )
+        .bind(before)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?)
     }
 
     pub async fn security_event_insert(&self, row: &SecurityEventRow) -> StoreResult<()> {
-        db_run!(self, |p| sqlx::query(
+        db_run!(self, |p| {
+            sqlx::query(
             "INSERT INTO security_events (id, occurred_at, kind, account_id, actor_id, address, detail) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)"
         )
@@ -80,7 +84,8 @@ impl Db {
         .bind(&row.address)
         .bind(&row.detail)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await.map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 

@@ -294,7 +294,11 @@ impl TestApp {
     }
 
     /// Signs in through the login form.
-    pub async fn login(&mut self, identifier: &str, password: &str) -> anyhow::Result<TestResponse> {
+    pub async fn login(
+        &mut self,
+        identifier: &str,
+        password: &str,
+    ) -> anyhow::Result<TestResponse> {
         self.post_form(
             "/login",
             &[("identifier", identifier), ("password", password)],

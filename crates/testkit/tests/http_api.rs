@@ -16,7 +16,9 @@ fn registered_api_routes() -> Vec<(String, String)> {
         .unwrap_or("");
     let mut routes = Vec::new();
     for line in body.lines() {
-        let Some(start) = line.find(".route(\"") else { continue };
+        let Some(start) = line.find(".route(\"") else {
+            continue;
+        };
         let rest = &line[start + 8..];
         let Some(end) = rest.find('"') else { continue };
         let path = rest[..end].to_string();
@@ -36,7 +38,10 @@ fn every_api_route_is_in_the_openapi_document() {
     let document = gongkai_web::api::openapi_document();
     for (method, path) in &routes {
         let operation = &document["paths"][format!("/api/v1{path}")][method];
-        assert!(operation.is_object(), "{method} {path} is missing from the OpenAPI document");
+        assert!(
+            operation.is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
     }
     // And nothing documented is missing from the router.
     for (method, path, _, _) in gongkai_web::api::API_ROUTES {
@@ -68,31 +73,57 @@ async fn api_register_login_and_tokens() -> anyhow::Result<()> {
     for db in all_databases().await? {
         let mut app = TestApp::new(services(&db.db)).await?;
         let bad = app
-            .send_json("POST", "/api/v1/auth/register", &json!({ "email": "x", "password": "1" }), None)
+            .send_json(
+                "POST",
+                "/api/v1/auth/register",
+                &json!({ "email": "x", "password": "1" }),
+                None,
+            )
             .await?;
         assert_eq!(bad.status, 422, "{}", db.label);
         let fields: Vec<String> = bad.json()["error"]["problems"]
             .as_array()
-            .map(|a| a.iter().map(|p| p["field"].as_str().unwrap_or("").to_string()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|p| p["field"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .unwrap_or_default();
-        assert_eq!(fields, ["email", "display_name", "password", "password_confirmation"]);
+        assert_eq!(
+            fields,
+            ["email", "display_name", "password", "password_confirmation"]
+        );
         assert!(bad.json()["error"]["problems"][0]["message_zh"].is_string());
         let not_json = app
-            .send(axum::http::Request::post("/api/v1/auth/login").header("content-type", "application/json").body(axum::body::Body::from("{oops"))?)
+            .send(
+                axum::http::Request::post("/api/v1/auth/login")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from("{oops"))?,
+            )
             .await?;
         assert_eq!(not_json.status, 400);
         assert_eq!(not_json.json()["error"]["code"], "invalid_json");
         let login = app
-            .send_json("POST", "/api/v1/auth/login", &json!({ "identifier": "admin@demo.gongkai.cn", "password": DEMO_PASSWORD }), None)
+            .send_json(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({ "identifier": "admin@demo.gongkai.cn", "password": DEMO_PASSWORD }),
+                None,
+            )
             .await?;
         assert_eq!(login.status, 200);
         assert_eq!(login.json()["account"]["is_staff"], true);
         // With the cookie session, a change without the CSRF header is refused...
-        let no_header = app.send_json("POST", "/api/v1/me/tokens", &json!({ "name": "ci" }), None).await?;
+        let no_header = app
+            .send_json("POST", "/api/v1/me/tokens", &json!({ "name": "ci" }), None)
+            .await?;
         assert_eq!(no_header.status, 403);
         assert_eq!(no_header.json()["error"]["code"], "csrf");
         // ...and accepted with it.
-        let csrf = app.get("/api/v1/csrf").await?.json()["csrf_token"].as_str().unwrap_or("").to_string();
+        let csrf = app.get("/api/v1/csrf").await?.json()["csrf_token"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         let with_header = app
             .send(
                 axum::http::Request::post("/api/v1/me/tokens")
@@ -102,16 +133,32 @@ async fn api_register_login_and_tokens() -> anyhow::Result<()> {
             )
             .await?;
         assert_eq!(with_header.status, 201, "{}", with_header.body);
-        let token = with_header.json()["token"].as_str().unwrap_or("").to_string();
+        let token = with_header.json()["token"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         // A fresh client with only the bearer token needs no CSRF header.
         let mut bearer = app.fresh_client();
-        let me = bearer.send_json("GET", "/api/v1/me", &json!({}), Some(&token)).await?;
+        let me = bearer
+            .send_json("GET", "/api/v1/me", &json!({}), Some(&token))
+            .await?;
         assert_eq!(me.json()["account"]["email"], "admin@demo.gongkai.cn");
-        let city = bearer.send_json("GET", "/api/v1/agencies/demo-city", &json!({}), None).await?;
-        assert!(city.json()["departments"].as_array().is_some_and(|d| d.len() >= 6));
+        let city = bearer
+            .send_json("GET", "/api/v1/agencies/demo-city", &json!({}), None)
+            .await?;
+        assert!(
+            city.json()["departments"]
+                .as_array()
+                .is_some_and(|d| d.len() >= 6)
+        );
         let city_id = city.json()["id"].as_str().unwrap_or("").to_string();
         let department = bearer
-            .send_json("POST", &format!("/api/v1/agencies/{city_id}/departments"), &json!({ "name_zh": "市审计局" }), Some(&token))
+            .send_json(
+                "POST",
+                &format!("/api/v1/agencies/{city_id}/departments"),
+                &json!({ "name_zh": "市审计局" }),
+                Some(&token),
+            )
             .await?;
         assert_eq!(department.status, 201, "{}", department.body);
         let staff = bearer
@@ -123,11 +170,23 @@ async fn api_register_login_and_tokens() -> anyhow::Result<()> {
             )
             .await?;
         assert_eq!(staff.status, 201, "{}", staff.body);
-        let events = bearer.send_json("GET", "/api/v1/security-events?limit=5", &json!({}), Some(&token)).await?;
+        let events = bearer
+            .send_json(
+                "GET",
+                "/api/v1/security-events?limit=5",
+                &json!({}),
+                Some(&token),
+            )
+            .await?;
         assert_eq!(events.json()["events"].as_array().map(Vec::len), Some(5));
-        let wrong_token = bearer.send_json("GET", "/api/v1/me", &json!({}), Some("gk_nonsense")).await?;
+        let wrong_token = bearer
+            .send_json("GET", "/api/v1/me", &json!({}), Some("gk_nonsense"))
+            .await?;
         assert_eq!(wrong_token.status, 401);
-        let anonymous = app.fresh_client().send_json("GET", "/api/v1/me", &json!({}), None).await?;
+        let anonymous = app
+            .fresh_client()
+            .send_json("GET", "/api/v1/me", &json!({}), None)
+            .await?;
         assert_eq!(anonymous.status, 401);
         db.finish().await;
     }

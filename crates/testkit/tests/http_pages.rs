@@ -24,22 +24,34 @@ async fn home_is_chinese_first_and_english_on_request() -> anyhow::Result<()> {
         assert!(home.body.contains("class=\"skip-link\" href=\"#main\""));
         assert!(home.body.contains("<main id=\"main\""));
         assert!(home.headers.get("x-request-id").is_some());
-        assert_eq!(home.headers.get("x-content-type-options").map(|v| v.to_str().unwrap_or("")), Some("nosniff"));
+        assert_eq!(
+            home.headers
+                .get("x-content-type-options")
+                .map(|v| v.to_str().unwrap_or("")),
+            Some("nosniff")
+        );
         // Accept-Language picks English when no cookie says otherwise.
         let mut english = app.fresh_client();
         english.accept_language = Some("en-GB,en;q=0.9,zh;q=0.5".to_string());
         let page = english.get("/").await?;
         assert!(page.body.contains("<html lang=\"en\""));
-        assert!(page.body.contains("Demo City People"), "English names are shown in English");
+        assert!(
+            page.body.contains("Demo City People"),
+            "English names are shown in English"
+        );
         // The switch sets a cookie that wins over Accept-Language, and goes back where it was.
-        let switch = app.get("/preferences/language?to=en&back=%2Fa%2Fdemo-city").await?;
+        let switch = app
+            .get("/preferences/language?to=en&back=%2Fa%2Fdemo-city")
+            .await?;
         assert_eq!(switch.status, 303);
         assert_eq!(switch.location(), Some("/a/demo-city"));
         let agency = app.get("/a/demo-city").await?;
         assert!(agency.body.contains("<html lang=\"en\""));
         assert!(agency.body.contains("Disclosure guide"));
         // An off-site "back" is refused (no open redirect).
-        let evil = app.get("/preferences/language?to=zh&back=%2F%2Fevil.example").await?;
+        let evil = app
+            .get("/preferences/language?to=zh&back=%2F%2Fevil.example")
+            .await?;
         assert_eq!(evil.location(), Some("/"));
         db.finish().await;
     }
@@ -49,7 +61,9 @@ async fn home_is_chinese_first_and_english_on_request() -> anyhow::Result<()> {
 #[tokio::test]
 async fn large_text_mode_works_without_javascript() -> anyhow::Result<()> {
     for (db, mut app) in apps().await? {
-        let switch = app.get("/preferences/display?mode=large&back=%2Flogin").await?;
+        let switch = app
+            .get("/preferences/display?mode=large&back=%2Flogin")
+            .await?;
         assert_eq!(switch.status, 303);
         let login = app.get("/login").await?;
         assert!(login.body.contains("class=\"large-text\""));
@@ -64,19 +78,36 @@ async fn large_text_mode_works_without_javascript() -> anyhow::Result<()> {
 #[tokio::test]
 async fn demo_applicant_logs_in_and_out() -> anyhow::Result<()> {
     for (db, mut app) in apps().await? {
-        let response = app.login("applicant@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let response = app
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
         assert_eq!(response.status, 303, "{}", response.body);
-        let cookie = response.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("gk_session=")).unwrap_or_default().to_string();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let cookie = response
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("gk_session="))
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
         let account = app.get("/account").await?;
         assert_eq!(account.status, 200);
         assert!(account.body.contains("applicant@demo.gongkai.cn"));
         assert!(account.body.contains("申请人"));
         let token = extract_input_value(&account.body, "csrf_token").unwrap_or_default();
-        let out = app.post_form_raw("/logout", &[("csrf_token", &token)]).await?;
+        let out = app
+            .post_form_raw("/logout", &[("csrf_token", &token)])
+            .await?;
         assert_eq!(out.status, 303);
         let after = app.get("/account").await?;
-        assert_eq!(after.status, 303, "signed out: the account page redirects to login");
+        assert_eq!(
+            after.status, 303,
+            "signed out: the account page redirects to login"
+        );
         assert!(after.location().unwrap_or("").starts_with("/login?back="));
         db.finish().await;
     }
@@ -86,11 +117,18 @@ async fn demo_applicant_logs_in_and_out() -> anyhow::Result<()> {
 #[tokio::test]
 async fn wrong_password_is_a_clear_401_on_the_form() -> anyhow::Result<()> {
     for (db, mut app) in apps().await? {
-        let response = app.login("applicant@demo.gongkai.cn", "not the password").await?;
+        let response = app
+            .login("applicant@demo.gongkai.cn", "not the password")
+            .await?;
         assert_eq!(response.status, 401);
         assert!(response.body.contains("error-summary"));
         assert!(response.body.contains("账户或密码不正确"));
-        assert!(response.body.contains("value=\"applicant@demo.gongkai.cn\""), "the identifier is kept");
+        assert!(
+            response
+                .body
+                .contains("value=\"applicant@demo.gongkai.cn\""),
+            "the identifier is kept"
+        );
         db.finish().await;
     }
     Ok(())
@@ -100,15 +138,35 @@ async fn wrong_password_is_a_clear_401_on_the_form() -> anyhow::Result<()> {
 async fn forms_without_a_valid_csrf_token_are_refused() -> anyhow::Result<()> {
     for (db, mut app) in apps().await? {
         let _ = app.get("/").await?;
-        let missing = app.post_form_raw("/login", &[("identifier", "a@b.cn"), ("password", "x")]).await?;
+        let missing = app
+            .post_form_raw("/login", &[("identifier", "a@b.cn"), ("password", "x")])
+            .await?;
         assert_eq!(missing.status, 403);
         assert!(missing.body.contains("表单已过期") && missing.body.contains("The form expired"));
-        let forged = app.post_form_raw("/login", &[("csrf_token", "00ff"), ("identifier", "a@b.cn"), ("password", "x")]).await?;
+        let forged = app
+            .post_form_raw(
+                "/login",
+                &[
+                    ("csrf_token", "00ff"),
+                    ("identifier", "a@b.cn"),
+                    ("password", "x"),
+                ],
+            )
+            .await?;
         assert_eq!(forged.status, 403);
         // A token from another visitor's cookie does not work either.
         let mut other = app.fresh_client();
         let other_token = other.csrf_token().await?;
-        let stolen = app.post_form_raw("/login", &[("csrf_token", &other_token), ("identifier", "a@b.cn"), ("password", "x")]).await?;
+        let stolen = app
+            .post_form_raw(
+                "/login",
+                &[
+                    ("csrf_token", &other_token),
+                    ("identifier", "a@b.cn"),
+                    ("password", "x"),
+                ],
+            )
+            .await?;
         assert_eq!(stolen.status, 403);
         db.finish().await;
     }
@@ -119,14 +177,39 @@ async fn forms_without_a_valid_csrf_token_are_refused() -> anyhow::Result<()> {
 async fn registration_lists_every_problem_and_keeps_the_values() -> anyhow::Result<()> {
     for (db, mut app) in apps().await? {
         let response = app
-            .post_form("/register", &[("email", "bad"), ("mobile", "123"), ("display_name", ""), ("password", "x"), ("password_confirmation", "y")])
+            .post_form(
+                "/register",
+                &[
+                    ("email", "bad"),
+                    ("mobile", "123"),
+                    ("display_name", ""),
+                    ("password", "x"),
+                    ("password_confirmation", "y"),
+                ],
+            )
             .await?;
         assert_eq!(response.status, 422);
-        for fragment in ["href=\"#email\"", "href=\"#mobile\"", "href=\"#display_name\"", "href=\"#password\"", "href=\"#password_confirmation\"", "aria-invalid=\"true\"", "value=\"bad\""] {
+        for fragment in [
+            "href=\"#email\"",
+            "href=\"#mobile\"",
+            "href=\"#display_name\"",
+            "href=\"#password\"",
+            "href=\"#password_confirmation\"",
+            "aria-invalid=\"true\"",
+            "value=\"bad\"",
+        ] {
             assert!(response.body.contains(fragment), "{fragment} missing");
         }
         let ok = app
-            .post_form("/register", &[("email", "new@example.cn"), ("display_name", "新用户"), ("password", "a fine password"), ("password_confirmation", "a fine password")])
+            .post_form(
+                "/register",
+                &[
+                    ("email", "new@example.cn"),
+                    ("display_name", "新用户"),
+                    ("password", "a fine password"),
+                    ("password_confirmation", "a fine password"),
+                ],
+            )
             .await?;
         assert_eq!(ok.status, 303);
         assert!(app.get("/account").await?.body.contains("new@example.cn"));
@@ -181,18 +264,33 @@ async fn every_form_answers_garbage_with_a_4xx() -> anyhow::Result<()> {
                     response.status
                 );
                 if response.status == 422 {
-                    assert!(response.body.contains("error-summary"), "{path}: no error summary");
+                    assert!(
+                        response.body.contains("error-summary"),
+                        "{path}: no error summary"
+                    );
                 }
             }
         }
         // Revoke and deactivate endpoints with nonsense ids answer 4xx too.
-        for path in ["/admin/roles/not-a-uuid/revoke", "/admin/staff/00000000-0000-0000-0000-000000000000/active", "/admin/agencies/nope/edit"] {
+        for path in [
+            "/admin/roles/not-a-uuid/revoke",
+            "/admin/staff/00000000-0000-0000-0000-000000000000/active",
+            "/admin/agencies/nope/edit",
+        ] {
             let response = app.post_form(path, &[("active", "maybe")]).await?;
-            assert!((400..500).contains(&response.status.as_u16()), "{path}: {}", response.status);
+            assert!(
+                (400..500).contains(&response.status.as_u16()),
+                "{path}: {}",
+                response.status
+            );
         }
         // A body that is not a form at all.
         let raw = app
-            .send(axum::http::Request::post("/login").header("content-type", "application/json").body(axum::body::Body::from("{}"))?)
+            .send(
+                axum::http::Request::post("/login")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from("{}"))?,
+            )
             .await?;
         assert_eq!(raw.status, 415);
         db.finish().await;
@@ -206,13 +304,16 @@ async fn error_pages_are_bilingual() -> anyhow::Result<()> {
         let missing = app.get("/no/such/page").await?;
         assert_eq!(missing.status, 404);
         assert!(missing.body.contains("找不到") && missing.body.contains("does not exist"));
-        let method = app.send(axum::http::Request::delete("/login").body(axum::body::Body::empty())?).await?;
+        let method = app
+            .send(axum::http::Request::delete("/login").body(axum::body::Body::empty())?)
+            .await?;
         assert_eq!(method.status, 405);
         assert!(method.body.contains("不支持") && method.body.contains("not allowed"));
         let agency = app.get("/a/no-such-agency").await?;
         assert_eq!(agency.status, 404);
         // Staff pages refuse applicants with a 403, not a 500.
-        app.login("applicant@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        app.login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
         assert_eq!(app.get("/admin").await?.status, 403);
         assert_eq!(app.get("/admin/security").await?.status, 403);
         db.finish().await;
@@ -231,7 +332,13 @@ async fn administrator_manages_agencies_departments_and_staff() -> anyhow::Resul
         let created = app
             .post_form(
                 "/admin/agencies/new",
-                &[("parent_id", &city.id.to_string()), ("name_zh", "新区管委会"), ("slug", "new-district"), ("level", "county"), ("org_code", "91330100MA2B3C4D5N")],
+                &[
+                    ("parent_id", &city.id.to_string()),
+                    ("name_zh", "新区管委会"),
+                    ("slug", "new-district"),
+                    ("level", "county"),
+                    ("org_code", "91330100MA2B3C4D5N"),
+                ],
             )
             .await?;
         assert_eq!(created.status, 303, "{}", created.body);
@@ -239,15 +346,31 @@ async fn administrator_manages_agencies_departments_and_staff() -> anyhow::Resul
         assert_eq!(public.status, 200);
         assert!(public.body.contains("新区管委会"));
         let department = app
-            .post_form(&format!("/admin/agencies/{}/departments", city.id), &[("name_zh", "市统计局"), ("duties", "统计调查")])
+            .post_form(
+                &format!("/admin/agencies/{}/departments", city.id),
+                &[("name_zh", "市统计局"), ("duties", "统计调查")],
+            )
             .await?;
         assert_eq!(department.status, 303);
-        let duplicate = app.post_form(&format!("/admin/agencies/{}/departments", city.id), &[("name_zh", "市统计局")]).await?;
+        let duplicate = app
+            .post_form(
+                &format!("/admin/agencies/{}/departments", city.id),
+                &[("name_zh", "市统计局")],
+            )
+            .await?;
         assert_eq!(duplicate.status, 422);
         assert!(duplicate.body.contains("该名称已存在"));
         assert!(duplicate.body.contains("href=\"#department-name_zh\""));
         let staff = app
-            .post_form(&format!("/admin/agencies/{}/staff", city.id), &[("email", "tongji@demo.gongkai.cn"), ("display_name", "统计员"), ("initial_password", "statistics 2026"), ("role", "clerk")])
+            .post_form(
+                &format!("/admin/agencies/{}/staff", city.id),
+                &[
+                    ("email", "tongji@demo.gongkai.cn"),
+                    ("display_name", "统计员"),
+                    ("initial_password", "statistics 2026"),
+                    ("role", "clerk"),
+                ],
+            )
             .await?;
         assert_eq!(staff.status, 303, "{}", staff.body);
         let page = app.get(&format!("/admin/agencies/{}", city.id)).await?;

@@ -1,10 +1,10 @@
 //! Signing in and out, registering, and the account page (password change, API tokens).
 
-use crate::ctx::{Ctx, CsrfForm, SESSION_COOKIE, safe_back, set_cookie};
+use crate::AppState;
+use crate::ctx::{CsrfForm, Ctx, SESSION_COOKIE, safe_back, set_cookie};
 use crate::error::WebError;
 use crate::pages::render;
 use crate::templates::{AccountPage, Base, LoginPage, Problems, RegisterPage, RoleView};
-use crate::AppState;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -41,7 +41,13 @@ struct LoginForm {
     back: String,
 }
 
-fn login_view(state: &AppState, ctx: &Ctx, problems: Problems, identifier: String, back: String) -> LoginPage {
+fn login_view(
+    state: &AppState,
+    ctx: &Ctx,
+    problems: Problems,
+    identifier: String,
+    back: String,
+) -> LoginPage {
     LoginPage {
         base: Base::new(ctx, "login.title"),
         problems,
@@ -57,7 +63,13 @@ async fn login_page(
     query: Result<Query<BackQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let back = query.map(|Query(q)| q.back).unwrap_or_default();
-    render(login_view(&state, &ctx, Problems::default(), String::new(), safe_back(&back)))
+    render(login_view(
+        &state,
+        &ctx,
+        Problems::default(),
+        String::new(),
+        safe_back(&back),
+    ))
 }
 
 /// Sets the session cookie and sends the person on. The cookie is HttpOnly and SameSite=Lax;
@@ -177,14 +189,24 @@ async fn logout(
     Ok((
         [(
             header::SET_COOKIE,
-            set_cookie(SESSION_COOKIE, "", Some(0), true, state.config.secure_cookies),
+            set_cookie(
+                SESSION_COOKIE,
+                "",
+                Some(0),
+                true,
+                state.config.secure_cookies,
+            ),
         )],
         Redirect::to("/"),
     )
         .into_response())
 }
 
-pub(crate) async fn role_views(state: &AppState, ctx: &Ctx, actor: &Actor) -> Result<Vec<RoleView>, WebError> {
+pub(crate) async fn role_views(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+) -> Result<Vec<RoleView>, WebError> {
     let tree = state.services.agency_tree().await?;
     let base = Base::new(ctx, "account.title");
     let mut views = Vec::new();
@@ -195,7 +217,12 @@ pub(crate) async fn role_views(state: &AppState, ctx: &Ctx, actor: &Actor) -> Re
             None => String::new(),
         };
         if let Some(department_id) = grant.department_id
-            && let Some(department) = state.services.db.department_get(department_id).await.map_err(ServiceError::from)?
+            && let Some(department) = state
+                .services
+                .db
+                .department_get(department_id)
+                .await
+                .map_err(ServiceError::from)?
         {
             scope.push_str(" · ");
             scope.push_str(base.pick(&department.name_zh, &department.name_en));
@@ -265,7 +292,14 @@ async fn change_password(
             render(account_view(&state, &ctx, Problems::default(), None, notice).await?)
         }
         Err(ServiceError::Invalid(problems)) => {
-            let page = account_view(&state, &ctx, Problems::from_form(ctx.lang, &problems), None, None).await?;
+            let page = account_view(
+                &state,
+                &ctx,
+                Problems::from_form(ctx.lang, &problems),
+                None,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
         Err(other) => Err(other.into()),
@@ -288,9 +322,18 @@ async fn create_token(
         .create_api_token(&actor, &form.name, &ctx.origin)
         .await
     {
-        Ok(token) => render(account_view(&state, &ctx, Problems::default(), Some(token), None).await?),
+        Ok(token) => {
+            render(account_view(&state, &ctx, Problems::default(), Some(token), None).await?)
+        }
         Err(ServiceError::Invalid(problems)) => {
-            let page = account_view(&state, &ctx, Problems::from_form(ctx.lang, &problems), None, None).await?;
+            let page = account_view(
+                &state,
+                &ctx,
+                Problems::from_form(ctx.lang, &problems),
+                None,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
         Err(other) => Err(other.into()),

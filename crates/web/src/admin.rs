@@ -3,7 +3,8 @@
 //! Every action is authorised again in the service layer; these handlers only decide which
 //! forms to show.
 
-use crate::ctx::{Ctx, CsrfForm};
+use crate::AppState;
+use crate::ctx::{CsrfForm, Ctx};
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::pages::{level_label, render};
@@ -12,7 +13,6 @@ use crate::templates::{
     Choice, DepartmentAdminView, GrantView, Problems, SecurityEventView, SecurityLogPage,
     StaffRowView,
 };
-use crate::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -27,9 +27,15 @@ use uuid::Uuid;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(index))
-        .route("/admin/agencies/new", get(new_agency_page).post(create_agency))
+        .route(
+            "/admin/agencies/new",
+            get(new_agency_page).post(create_agency),
+        )
         .route("/admin/agencies/{id}", get(agency_page))
-        .route("/admin/agencies/{id}/edit", get(edit_agency_page).post(update_agency))
+        .route(
+            "/admin/agencies/{id}/edit",
+            get(edit_agency_page).post(update_agency),
+        )
         .route("/admin/agencies/{id}/departments", post(create_department))
         .route("/admin/agencies/{id}/staff", post(create_staff))
         .route("/admin/agencies/{id}/grants", post(grant_role))
@@ -178,7 +184,8 @@ async fn create_agency(
         match Uuid::parse_str(values.parent_id.trim()) {
             Ok(id) => Some(id),
             Err(_) => {
-                let problems = Problems::from_form(ctx.lang, &single("parent_id", "parent_invalid"));
+                let problems =
+                    Problems::from_form(ctx.lang, &single("parent_id", "parent_invalid"));
                 let page = agency_form(&state, &ctx, problems, values, None).await?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
             }
@@ -191,7 +198,14 @@ async fn create_agency(
     match result {
         Ok(row) => Ok(Redirect::to(&format!("/admin/agencies/{}", row.id)).into_response()),
         Err(ServiceError::Invalid(p)) => {
-            let page = agency_form(&state, &ctx, Problems::from_form(ctx.lang, &p), values, None).await?;
+            let page = agency_form(
+                &state,
+                &ctx,
+                Problems::from_form(ctx.lang, &p),
+                values,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
         Err(ServiceError::NotFound) if parent_id.is_some() => {
@@ -232,7 +246,16 @@ async fn edit_agency_page(
 ) -> Result<Response, WebError> {
     require_staff(&ctx)?;
     let agency = state.services.agency(parse_id(&id)?).await?;
-    render(agency_form(&state, &ctx, Problems::default(), values_of(&agency), Some(agency.id)).await?)
+    render(
+        agency_form(
+            &state,
+            &ctx,
+            Problems::default(),
+            values_of(&agency),
+            Some(agency.id),
+        )
+        .await?,
+    )
 }
 
 async fn update_agency(
@@ -249,7 +272,14 @@ async fn update_agency(
     {
         Ok(row) => Ok(Redirect::to(&format!("/admin/agencies/{}", row.id)).into_response()),
         Err(ServiceError::Invalid(p)) => {
-            let page = agency_form(&state, &ctx, Problems::from_form(ctx.lang, &p), values, Some(id)).await?;
+            let page = agency_form(
+                &state,
+                &ctx,
+                Problems::from_form(ctx.lang, &p),
+                values,
+                Some(id),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
         Err(other) => Err(other.into()),
@@ -389,7 +419,14 @@ async fn create_department(
     let agency_id = parse_id(&id)?;
     match state
         .services
-        .create_department(&actor, agency_id, &form.name_zh, &form.name_en, &form.duties, &ctx.origin)
+        .create_department(
+            &actor,
+            agency_id,
+            &form.name_zh,
+            &form.name_en,
+            &form.duties,
+            &ctx.origin,
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/admin/agencies/{agency_id}")).into_response()),
@@ -477,7 +514,14 @@ async fn grant_role(
         Ok(account_id) => {
             state
                 .services
-                .grant_role(&actor, account_id, agency_id, &form.role, &form.department_id, &ctx.origin)
+                .grant_role(
+                    &actor,
+                    account_id,
+                    agency_id,
+                    &form.role,
+                    &form.department_id,
+                    &ctx.origin,
+                )
                 .await
         }
         Err(_) => Err(ServiceError::invalid("account_id", "required")),

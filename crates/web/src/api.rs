@@ -7,10 +7,10 @@
 //! because a browser would send the cookie for a forged cross-site request too.
 //! Errors are `{"error": {"code", "message_zh", "message_en", "problems": [...]}}`.
 
+use crate::AppState;
 use crate::ctx::{Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::service_status;
 use crate::i18n::{self, Lang};
-use crate::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -31,25 +31,90 @@ use uuid::Uuid;
 /// every route registered in `routes()` appears here.
 pub const API_ROUTES: &[(&str, &str, &str, bool)] = &[
     ("get", "/openapi.json", "This OpenAPI document", false),
-    ("get", "/csrf", "The CSRF token for cookie-authenticated requests", false),
-    ("post", "/auth/register", "Register a public account and sign in", false),
-    ("post", "/auth/login", "Sign in with e-mail or mobile number and password", false),
+    (
+        "get",
+        "/csrf",
+        "The CSRF token for cookie-authenticated requests",
+        false,
+    ),
+    (
+        "post",
+        "/auth/register",
+        "Register a public account and sign in",
+        false,
+    ),
+    (
+        "post",
+        "/auth/login",
+        "Sign in with e-mail or mobile number and password",
+        false,
+    ),
     ("post", "/auth/logout", "End the current session", false),
     ("get", "/me", "The signed-in account and its roles", true),
-    ("post", "/me/password", "Change the signed-in account's password", true),
-    ("post", "/me/tokens", "Create a personal API token (shown once)", true),
+    (
+        "post",
+        "/me/password",
+        "Change the signed-in account's password",
+        true,
+    ),
+    (
+        "post",
+        "/me/tokens",
+        "Create a personal API token (shown once)",
+        true,
+    ),
     ("get", "/agencies", "All agencies, top-down", false),
     ("post", "/agencies", "Create an agency below a parent", true),
-    ("get", "/agencies/{key}", "One agency (by id or slug) with its departments", false),
-    ("put", "/agencies/{key}", "Update an agency's particulars", true),
-    ("post", "/agencies/{key}/departments", "Create a department", true),
+    (
+        "get",
+        "/agencies/{key}",
+        "One agency (by id or slug) with its departments",
+        false,
+    ),
+    (
+        "put",
+        "/agencies/{key}",
+        "Update an agency's particulars",
+        true,
+    ),
+    (
+        "post",
+        "/agencies/{key}/departments",
+        "Create a department",
+        true,
+    ),
     ("put", "/departments/{id}", "Update a department", true),
-    ("get", "/agencies/{key}/staff", "Staff holding roles in an agency", true),
-    ("post", "/agencies/{key}/staff", "Create a staff account with a first role", true),
-    ("post", "/agencies/{key}/grants", "Grant a role to a staff account", true),
+    (
+        "get",
+        "/agencies/{key}/staff",
+        "Staff holding roles in an agency",
+        true,
+    ),
+    (
+        "post",
+        "/agencies/{key}/staff",
+        "Create a staff account with a first role",
+        true,
+    ),
+    (
+        "post",
+        "/agencies/{key}/grants",
+        "Grant a role to a staff account",
+        true,
+    ),
     ("delete", "/grants/{id}", "Revoke a role", true),
-    ("put", "/staff/{id}/active", "Deactivate or reactivate a staff account", true),
-    ("get", "/security-events", "The security log (administrators, auditors)", true),
+    (
+        "put",
+        "/staff/{id}/active",
+        "Deactivate or reactivate a staff account",
+        true,
+    ),
+    (
+        "get",
+        "/security-events",
+        "The security log (administrators, auditors)",
+        true,
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -177,7 +242,9 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let ctx = Ctx::from_request_parts(parts, state).await.map_err(ApiError::from)?;
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .map_err(ApiError::from)?;
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -220,7 +287,9 @@ impl ApiCaller {
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(v)| v).map_err(|rejection| {
         let mut error = ApiError::new(rejection.status(), "invalid_json");
-        error.problems = vec![json!({ "field": "", "code": "invalid_json", "message_en": rejection.body_text() })];
+        error.problems = vec![
+            json!({ "field": "", "code": "invalid_json", "message_en": rejection.body_text() }),
+        ];
         error
     })
 }
@@ -305,11 +374,25 @@ struct RegisterBody {
     password_confirmation: String,
 }
 
-fn session_cookie_response(state: &AppState, token: &str, status: StatusCode, body: Value) -> Response {
+fn session_cookie_response(
+    state: &AppState,
+    token: &str,
+    status: StatusCode,
+    body: Value,
+) -> Response {
     let max_age = state.services.config.session_idle_minutes * 60;
     (
         status,
-        [(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, Some(max_age), true, state.config.secure_cookies))],
+        [(
+            header::SET_COOKIE,
+            set_cookie(
+                SESSION_COOKIE,
+                token,
+                Some(max_age),
+                true,
+                state.config.secure_cookies,
+            ),
+        )],
         Json(body),
     )
         .into_response()
@@ -329,7 +412,12 @@ async fn register(
         password_confirmation: &b.password_confirmation,
     };
     let session = state.services.register(&input, &caller.ctx.origin).await?;
-    Ok(session_cookie_response(&state, &session.token, StatusCode::CREATED, json!({ "account": actor_json(&session.actor) })))
+    Ok(session_cookie_response(
+        &state,
+        &session.token,
+        StatusCode::CREATED,
+        json!({ "account": actor_json(&session.actor) }),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -345,8 +433,16 @@ async fn login(
     body: Result<Json<LoginBody>, JsonRejection>,
 ) -> ApiResult {
     let b = json_body(body)?;
-    let session = state.services.login(&b.identifier, &b.password, &caller.ctx.origin).await?;
-    Ok(session_cookie_response(&state, &session.token, StatusCode::OK, json!({ "account": actor_json(&session.actor) })))
+    let session = state
+        .services
+        .login(&b.identifier, &b.password, &caller.ctx.origin)
+        .await?;
+    Ok(session_cookie_response(
+        &state,
+        &session.token,
+        StatusCode::OK,
+        json!({ "account": actor_json(&session.actor) }),
+    ))
 }
 
 async fn logout(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
@@ -355,7 +451,12 @@ async fn logout(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
     {
         state.services.logout(token, &caller.ctx.origin).await?;
     }
-    Ok(session_cookie_response(&state, "", StatusCode::OK, json!({ "signed_out": true })))
+    Ok(session_cookie_response(
+        &state,
+        "",
+        StatusCode::OK,
+        json!({ "signed_out": true }),
+    ))
 }
 
 async fn me(caller: ApiCaller) -> ApiResult {
@@ -380,7 +481,14 @@ async fn change_password(
     let token = caller.ctx.session_token.clone().unwrap_or_default();
     state
         .services
-        .change_password(actor, &token, &b.current_password, &b.new_password, &b.new_password_confirmation, &caller.ctx.origin)
+        .change_password(
+            actor,
+            &token,
+            &b.current_password,
+            &b.new_password,
+            &b.new_password_confirmation,
+            &caller.ctx.origin,
+        )
         .await?;
     ok(json!({ "changed": true }))
 }
@@ -398,13 +506,18 @@ async fn create_token(
 ) -> ApiResult {
     let actor = caller.actor()?;
     let b = json_body(body)?;
-    let token = state.services.create_api_token(actor, &b.name, &caller.ctx.origin).await?;
+    let token = state
+        .services
+        .create_api_token(actor, &b.name, &caller.ctx.origin)
+        .await?;
     created(json!({ "token": token }))
 }
 
 async fn list_agencies(State(state): State<AppState>) -> ApiResult {
     let tree = state.services.agency_tree().await?;
-    ok(json!({ "agencies": tree.depth_first().into_iter().map(|(_, a)| agency_json(a)).collect::<Vec<_>>() }))
+    ok(
+        json!({ "agencies": tree.depth_first().into_iter().map(|(_, a)| agency_json(a)).collect::<Vec<_>>() }),
+    )
 }
 
 async fn find_agency(state: &AppState, key: &str) -> Result<AgencyRow, ApiError> {
@@ -460,11 +573,22 @@ async fn create_agency(
 ) -> ApiResult {
     let actor = caller.actor()?;
     let b = json_body(body)?;
-    let parent_id = match b.parent_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| ApiError::from(ServiceError::invalid("parent_id", "parent_invalid")))?),
-        None => None,
-    };
-    let row = state.services.create_agency(actor, parent_id, &agency_input(&b), &caller.ctx.origin).await?;
+    let parent_id =
+        match b
+            .parent_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| {
+                ApiError::from(ServiceError::invalid("parent_id", "parent_invalid"))
+            })?),
+            None => None,
+        };
+    let row = state
+        .services
+        .create_agency(actor, parent_id, &agency_input(&b), &caller.ctx.origin)
+        .await?;
     created(agency_json(&row))
 }
 
@@ -477,7 +601,10 @@ async fn update_agency(
     let actor = caller.actor()?;
     let agency = find_agency(&state, &key).await?;
     let b = json_body(body)?;
-    let row = state.services.update_agency(actor, agency.id, &agency_input(&b), &caller.ctx.origin).await?;
+    let row = state
+        .services
+        .update_agency(actor, agency.id, &agency_input(&b), &caller.ctx.origin)
+        .await?;
     ok(agency_json(&row))
 }
 
@@ -500,7 +627,14 @@ async fn create_department(
     let b = json_body(body)?;
     let row = state
         .services
-        .create_department(actor, agency.id, &b.name_zh, &b.name_en, &b.duties, &caller.ctx.origin)
+        .create_department(
+            actor,
+            agency.id,
+            &b.name_zh,
+            &b.name_en,
+            &b.duties,
+            &caller.ctx.origin,
+        )
         .await?;
     created(department_json(&row))
 }
@@ -516,12 +650,23 @@ async fn update_department(
     let b = json_body(body)?;
     let row = state
         .services
-        .update_department(actor, id, &b.name_zh, &b.name_en, &b.duties, &caller.ctx.origin)
+        .update_department(
+            actor,
+            id,
+            &b.name_zh,
+            &b.name_en,
+            &b.duties,
+            &caller.ctx.origin,
+        )
         .await?;
     ok(department_json(&row))
 }
 
-async fn list_staff(State(state): State<AppState>, caller: ApiCaller, Path(key): Path<String>) -> ApiResult {
+async fn list_staff(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(key): Path<String>,
+) -> ApiResult {
     let actor = caller.actor()?;
     let agency = find_agency(&state, &key).await?;
     let staff = state.services.staff_of_agency(actor, agency.id).await?;
@@ -563,7 +708,10 @@ async fn create_staff(
         role: &b.role,
         department_id: &b.department_id,
     };
-    let id = state.services.create_staff(actor, agency.id, &input, &caller.ctx.origin).await?;
+    let id = state
+        .services
+        .create_staff(actor, agency.id, &input, &caller.ctx.origin)
+        .await?;
     created(json!({ "id": id }))
 }
 
@@ -588,14 +736,28 @@ async fn grant_role(
         .map_err(|_| ApiError::from(ServiceError::invalid("account_id", "required")))?;
     let id = state
         .services
-        .grant_role(actor, account_id, agency.id, &b.role, &b.department_id, &caller.ctx.origin)
+        .grant_role(
+            actor,
+            account_id,
+            agency.id,
+            &b.role,
+            &b.department_id,
+            &caller.ctx.origin,
+        )
         .await?;
     created(json!({ "id": id }))
 }
 
-async fn revoke_role(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<String>) -> ApiResult {
+async fn revoke_role(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
     let actor = caller.actor()?;
-    state.services.revoke_role(actor, parse_uuid(&id)?, &caller.ctx.origin).await?;
+    state
+        .services
+        .revoke_role(actor, parse_uuid(&id)?, &caller.ctx.origin)
+        .await?;
     ok(json!({ "revoked": true }))
 }
 
@@ -613,8 +775,13 @@ async fn set_active(
 ) -> ApiResult {
     let actor = caller.actor()?;
     let b = json_body(body)?;
-    let active = b.active.ok_or_else(|| ApiError::from(ServiceError::invalid("active", "required")))?;
-    state.services.set_staff_active(actor, parse_uuid(&id)?, active, &caller.ctx.origin).await?;
+    let active = b
+        .active
+        .ok_or_else(|| ApiError::from(ServiceError::invalid("active", "required")))?;
+    state
+        .services
+        .set_staff_active(actor, parse_uuid(&id)?, active, &caller.ctx.origin)
+        .await?;
     ok(json!({ "active": active }))
 }
 
@@ -664,9 +831,12 @@ pub fn openapi_document() -> Value {
             operation["parameters"] = Value::Array(parameters);
         }
         if matches!(*method, "post" | "put") {
-            operation["requestBody"] = json!({ "content": { "application/json": { "schema": { "type": "object" } } } });
+            operation["requestBody"] =
+                json!({ "content": { "application/json": { "schema": { "type": "object" } } } });
         }
-        let entry = paths.entry(format!("/api/v1{path}")).or_insert_with(|| json!({}));
+        let entry = paths
+            .entry(format!("/api/v1{path}"))
+            .or_insert_with(|| json!({}));
         entry[*method] = operation;
     }
     json!({

@@ -6,9 +6,9 @@
 //! from another site cannot read the cookie and so cannot compute the token; SameSite=Lax
 //! cookies are a second line.
 
+use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -247,5 +247,9 @@ pub(crate) fn safe_back(back: &str) -> String {
         && !back.starts_with("//")
         && !back.contains('\\')
         && !back.chars().any(char::is_control);
-    if ok { back.to_string() } else { "/".to_string() }
+    if ok {
+        back.to_string()
+    } else {
+        "/".to_string()
+    }
 }

@@ -50,13 +50,15 @@ pub(crate) fn error_page(status: StatusCode, zh_message: String, en_message: Str
         en_message,
     };
     let body = page.render().unwrap_or_else(|_| {
-        format!("<!doctype html><title>{0}</title><p>{0}</p>", status.as_u16())
+        format!(
+            "<!doctype html><title>{0}</title><p>{0}</p>",
+            status.as_u16()
+        )
     });
     let mut response = (status, axum::response::Html(body)).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -132,7 +134,8 @@ impl IntoResponse for WebError {
                 ServiceError::RateLimited {
                     retry_after_seconds,
                 } => {
-                    let mut response = keyed_page(StatusCode::TOO_MANY_REQUESTS, "error.rate_limited");
+                    let mut response =
+                        keyed_page(StatusCode::TOO_MANY_REQUESTS, "error.rate_limited");
                     if let Ok(v) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
                         response.headers_mut().insert(header::RETRY_AFTER, v);
                     }
@@ -141,7 +144,9 @@ impl IntoResponse for WebError {
                 ServiceError::AccountLocked { .. } => {
                     keyed_page(StatusCode::TOO_MANY_REQUESTS, "error.account_locked")
                 }
-                ServiceError::LoginFailed => keyed_page(StatusCode::UNAUTHORIZED, "error.login_failed"),
+                ServiceError::LoginFailed => {
+                    keyed_page(StatusCode::UNAUTHORIZED, "error.login_failed")
+                }
                 other => status_page(service_status(other)),
             },
         }

@@ -1,13 +1,13 @@
 //! Public pages: the portal home with the agency directory, each agency's entry page with its
 //! disclosure guide (Art. 12), search, and the language and display switches.
 
+use crate::AppState;
 use crate::ctx::{Ctx, DISPLAY_COOKIE, LANG_COOKIE, safe_back, set_cookie};
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::templates::{
     AgencyLink, AgencyPage, Base, DepartmentView, DirectoryEntry, HomePage, SearchHit, SearchPage,
 };
-use crate::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
@@ -71,7 +71,11 @@ async fn agency_page(
         name: probe.pick(&a.name_zh, &a.name_en).to_string(),
     };
     let parent = agency.parent_id.and_then(|p| tree.get(p)).map(link);
-    let children = tree.children(Some(agency.id)).into_iter().map(link).collect();
+    let children = tree
+        .children(Some(agency.id))
+        .into_iter()
+        .map(link)
+        .collect();
     let departments = departments
         .iter()
         .map(|d| DepartmentView {
