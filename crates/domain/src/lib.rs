@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod application;
 pub mod calendar;
 pub mod deadline;
 pub mod form;

@@ -561,7 +561,8 @@ fn env_path(name: &str) -> Option<PathBuf> {
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 fn axe_path() -> Result<PathBuf> {
