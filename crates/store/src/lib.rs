@@ -9,11 +9,13 @@
 
 mod accounts;
 mod agencies;
+mod applications;
 mod calendar;
 mod security;
 
 pub use accounts::*;
 pub use agencies::*;
+pub use applications::*;
 pub use security::*;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
