@@ -43,6 +43,9 @@ impl Services {
         self.db
             .calendar_year_upsert(year, json, self.clock.now(), actor.map(|a| a.account_id))
             .await?;
+        // A newly published holiday moves the deadlines of open applications.
+        let n_recomputed = self.recompute_open_deadlines().await?;
+        tracing::info!(year, n_recomputed, "calendar year imported; open deadlines recomputed");
         self.record_security_event(
             "calendar_year_imported",
             None,

@@ -23,6 +23,9 @@ pub enum ServiceError {
     LoginFailed,
     #[error("account locked until {until}")]
     AccountLocked { until: OffsetDateTime },
+    /// A rule refused the command (the code names the rule, e.g. `extension_length`).
+    #[error("refused: {code}")]
+    Refused { code: &'static str },
     #[error("too many attempts")]
     RateLimited { retry_after_seconds: u64 },
     #[error(transparent)]
@@ -41,6 +44,7 @@ impl ServiceError {
             ServiceError::LoginFailed => "login_failed",
             ServiceError::AccountLocked { .. } => "account_locked",
             ServiceError::RateLimited { .. } => "rate_limited",
+            ServiceError::Refused { code } => code,
             ServiceError::Unexpected(_) => "internal_error",
         }
     }

@@ -7,6 +7,7 @@
 //! translated messages.
 
 mod agencies;
+mod applications;
 mod auth;
 mod calendar;
 mod clock;
@@ -15,6 +16,7 @@ mod error;
 mod staff;
 
 pub use agencies::*;
+pub use applications::*;
 pub use auth::*;
 pub use clock::Clock;
 pub use demo::{DEMO_PASSWORD, DemoAccount, demo_accounts};

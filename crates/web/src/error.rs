@@ -96,7 +96,7 @@ impl WebError {
 
 pub(crate) fn service_status(error: &ServiceError) -> StatusCode {
     match error {
-        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Invalid(_) | ServiceError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::Unauthenticated | ServiceError::LoginFailed => StatusCode::UNAUTHORIZED,
         ServiceError::Forbidden => StatusCode::FORBIDDEN,
         ServiceError::NotFound => StatusCode::NOT_FOUND,

@@ -1,0 +1,374 @@
+//! Disclosure applications: viewing, acting on them through the domain's state machine, the
+//! staff queue and the applicant's own list.
+//!
+//! Every command runs as load → `domain::application::decide` → persist in ONE transaction:
+//! the new events, the refreshed state cache (guarded by the version the actor saw, so of two
+//! staff acting at the same moment exactly one wins) and the notifications in the outbox.
+
+use crate::{Actor, ServiceError, ServiceResult, Services};
+use gongkai_domain::account::Role;
+use gongkai_domain::application::{
+    Acting, ApplicationState, Command, Event, Rejection, Stage, TierRules, apply, decide,
+};
+use gongkai_domain::calendar::{WorkingDayCalendar, format_iso_date};
+use gongkai_domain::deadline::{DeadlineRules, DeadlineSummary, ReceiptChannel, compute_deadlines};
+pub use gongkai_store::{ApplicationEventRow, ApplicationRow, OutboxRow, QueueFilter};
+use gongkai_store::{ApplicationStateCache, StoreError};
+use time::Duration;
+use uuid::Uuid;
+
+/// Everything a page needs to show one application.
+#[derive(Debug, Clone)]
+pub struct ApplicationView {
+    pub row: ApplicationRow,
+    pub events: Vec<(ApplicationEventRow, Event)>,
+    pub state: ApplicationState,
+    /// `None` until the application is received (the clock has not started).
+    pub deadlines: Option<DeadlineSummary>,
+    /// Why the deadline engine could not compute, if it could not (shown to staff).
+    pub deadline_problem: Option<String>,
+}
+
+impl ApplicationView {
+    pub fn stage(&self) -> Stage {
+        self.state.stage
+    }
+}
+
+pub(crate) fn channel_of(code: &str) -> ReceiptChannel {
+    match code {
+        "in_person" | "oral" => ReceiptChannel::InPerson,
+        "post_signed_for" => ReceiptChannel::PostSignedFor,
+        "post_without_signature" => ReceiptChannel::PostWithoutSignature,
+        "fax" => ReceiptChannel::Fax,
+        "email" => ReceiptChannel::Email,
+        _ => ReceiptChannel::Online,
+    }
+}
+
+pub(crate) fn parse_events(rows: Vec<ApplicationEventRow>) -> ServiceResult<Vec<(ApplicationEventRow, Event)>> {
+    rows.into_iter()
+        .map(|row| {
+            let event = Event::from_json(&row.data).map_err(|e| {
+                ServiceError::Unexpected(anyhow::anyhow!(
+                    "application {} event {} does not parse: {e}",
+                    row.application_id,
+                    row.seq
+                ))
+            })?;
+            Ok((row, event))
+        })
+        .collect()
+}
+
+/// The state cache and deadlines for a state.
+pub(crate) fn summarise(
+    state: &ApplicationState,
+    calendar: &WorkingDayCalendar,
+) -> (ApplicationStateCache, Option<DeadlineSummary>, Option<String>) {
+    let (deadlines, problem) = if state.clock_events.is_empty() {
+        (None, None)
+    } else {
+        match compute_deadlines(&state.clock_events, calendar, &DeadlineRules::statutory()) {
+            Ok(summary) => (Some(summary), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    };
+    let reply = deadlines
+        .as_ref()
+        .filter(|_| state.stage.is_open())
+        .and_then(|d| d.effective_reply());
+    let cache = ApplicationStateCache {
+        stage: state.stage.code().to_string(),
+        receipt_date: state.receipt_date,
+        reply_due_date: reply.map(|d| d.due.date),
+        reply_due_provisional: reply.is_some_and(|d| d.due.provisional),
+        lead_department_id: state.lead_department.clone(),
+        reply_kind: state
+            .issued_reply_kind
+            .clone()
+            .or_else(|| state.draft.as_ref().map(|d| d.reply_kind.clone())),
+    };
+    (cache, deadlines, problem)
+}
+
+fn rejection_to_error(rejection: Rejection) -> ServiceError {
+    match rejection {
+        Rejection::NotPermitted => ServiceError::Forbidden,
+        Rejection::WrongStage(_) => ServiceError::Conflict { code: "wrong_stage" },
+        other => ServiceError::Refused { code: other.code() },
+    }
+}
+
+/// A notification for the applicant, written to the outbox in the same transaction.
+pub(crate) struct Notice {
+    pub kind: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The notice an applicant gets for an event, if any. Chinese first, English below.
+pub(crate) fn notice_for(row: &ApplicationRow, event: &Event) -> Option<Notice> {
+    let number = &row.receipt_number;
+    let (kind, zh, en) = match event {
+        Event::Submitted { .. } | Event::Registered { .. } => (
+            "application_received",
+            format!("您的政府信息公开申请已提交，申请编号 {number}。"),
+            format!("Your application was submitted; its number is {number}."),
+        ),
+        Event::ReceiptConfirmed { receipt_date } => (
+            "receipt_confirmed",
+            format!("申请 {number} 已于 {} 确认收到（条例第三十一条），答复期限自该日起计算。", format_iso_date(*receipt_date)),
+            format!("Application {number} was confirmed as received on {} (Art. 31); the reply period counts from that day.", format_iso_date(*receipt_date)),
+        ),
+        Event::CorrectionRequested { items, due, .. } => (
+            "correction_requested",
+            format!(
+                "申请 {number} 需要补正（条例第三十条），请于 {} 前补正以下事项：\n- {}",
+                format_iso_date(*due),
+                items.join("\n- ")
+            ),
+            format!("Application {number} needs correction (Art. 30) by {}; see the items listed above.", format_iso_date(*due)),
+        ),
+        Event::ExtensionApproved { working_days, reason, .. } => (
+            "extension_approved",
+            format!("申请 {number} 的答复期限经政府信息公开工作机构负责人同意延长 {working_days} 个工作日（条例第三十三条）。理由：{reason}"),
+            format!("The reply period of application {number} was extended by {working_days} working days (Art. 33)."),
+        ),
+        Event::ConsultationStarted { party, .. } if *party != gongkai_domain::application::ConsultationParty::Department => (
+            "consultation_started",
+            format!("申请 {number} 涉及征求意见，征求意见所需时间不计算在答复期限内（条例第三十三条）。"),
+            format!("Application {number} needs consultation; that time is not counted in the reply period (Art. 33)."),
+        ),
+        Event::ReplyIssued { .. } => (
+            "reply_issued",
+            format!("申请 {number} 已作出答复，请登录平台查看并下载答复书。"),
+            format!("Application {number} has been answered; sign in to read and download the reply."),
+        ),
+        Event::CorrectionLapsed { .. } => (
+            "correction_lapsed",
+            format!("申请 {number} 未在补正期限内补正，视为放弃申请（条例第三十条）。"),
+            format!("Application {number} was not corrected in time and is deemed abandoned (Art. 30)."),
+        ),
+        Event::Withdrawn { .. } => (
+            "withdrawn",
+            format!("申请 {number} 已撤回。"),
+            format!("Application {number} was withdrawn."),
+        ),
+        _ => return None,
+    };
+    Some(Notice {
+        kind,
+        subject: format!("【政府信息公开】{}", zh.chars().take(40).collect::<String>()),
+        body: format!("{zh}\n\n{en}\n"),
+    })
+}
+
+pub(crate) fn outbox_row(
+    row: &ApplicationRow,
+    notice: Notice,
+    now: time::OffsetDateTime,
+) -> gongkai_store::OutboxRow {
+    OutboxRow {
+        id: Uuid::now_v7(),
+        created_at: now,
+        kind: notice.kind.to_string(),
+        account_id: row.applicant_account_id,
+        recipient_email: row.contact_email.clone(),
+        subject: notice.subject,
+        body: notice.body,
+        application_id: Some(row.id),
+        // Without an e-mail address the notice still appears in the site inbox.
+        status: if row.contact_email.is_empty() {
+            "inbox_only".to_string()
+        } else {
+            "pending".to_string()
+        },
+        attempts: 0,
+        next_attempt_at: now,
+        sent_at: None,
+        last_error: String::new(),
+    }
+}
+
+impl Services {
+    /// The staff roles an actor holds in an agency (installation-wide grants do not make
+    /// anyone a handler of applications).
+    pub fn roles_in_agency(&self, actor: &Actor, agency_id: Uuid) -> Vec<Role> {
+        let mut roles: Vec<Role> = actor
+            .grants
+            .iter()
+            .filter(|g| g.agency_id == Some(agency_id) && g.role.is_staff())
+            .map(|g| g.role)
+            .collect();
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+
+    fn may_see(&self, actor: &Actor, row: &ApplicationRow) -> bool {
+        row.applicant_account_id == Some(actor.account_id)
+            || !self.roles_in_agency(actor, row.agency_id).is_empty()
+    }
+
+    pub(crate) async fn load_view(&self, row: ApplicationRow) -> ServiceResult<ApplicationView> {
+        let events = parse_events(self.db.application_events(row.id).await?)?;
+        let plain: Vec<Event> = events.iter().map(|(_, e)| e.clone()).collect();
+        let state = ApplicationState::replay(channel_of(&row.channel), &plain);
+        let calendar = self.working_day_calendar().await?;
+        let (_, deadlines, deadline_problem) = summarise(&state, &calendar);
+        Ok(ApplicationView {
+            row,
+            events,
+            state,
+            deadlines,
+            deadline_problem,
+        })
+    }
+
+    /// One application, for its applicant or the staff of its agency.
+    pub async fn application(&self, actor: &Actor, id: Uuid) -> ServiceResult<ApplicationView> {
+        let row = self.db.application_get(id).await?.ok_or(ServiceError::NotFound)?;
+        if !self.may_see(actor, &row) {
+            // Someone else's application does not exist, as far as this actor can tell.
+            return Err(ServiceError::NotFound);
+        }
+        self.load_view(row).await
+    }
+
+    /// Runs one command. `expected_version` is the version the actor's page showed; if the
+    /// application moved on since, nothing is written and the actor hears of the conflict.
+    pub async fn act_on_application(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: i64,
+        command: Command,
+    ) -> ServiceResult<ApplicationView> {
+        let row = self.db.application_get(id).await?.ok_or(ServiceError::NotFound)?;
+        if !self.may_see(actor, &row) {
+            return Err(ServiceError::NotFound);
+        }
+        if row.version != expected_version {
+            return Err(ServiceError::Conflict { code: "stale_version" });
+        }
+        let view = self.load_view(row).await?;
+        let roles = self.roles_in_agency(actor, view.row.agency_id);
+        let tiers = TierRules::default();
+        let acting = Acting {
+            roles: &roles,
+            is_applicant: view.row.applicant_account_id == Some(actor.account_id),
+            today: self.clock.today_in_china(),
+            tier_rules: &tiers,
+        };
+        let new_events = decide(&view.state, &command, &acting).map_err(rejection_to_error)?;
+        let state = new_events.iter().fold(view.state.clone(), apply);
+        let calendar = self.working_day_calendar().await?;
+        let (cache, _, _) = summarise(&state, &calendar);
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let first_seq = view.events.len() as i64;
+        for (i, event) in new_events.iter().enumerate() {
+            tx.application_event_insert(&ApplicationEventRow {
+                id: Uuid::now_v7(),
+                application_id: id,
+                seq: first_seq + i as i64,
+                kind: event.kind().to_string(),
+                data: event.to_json(),
+                actor_id: Some(actor.account_id),
+                occurred_at: now,
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => ServiceError::Conflict { code: "stale_version" },
+                other => other.into(),
+            })?;
+            if let Some(notice) = notice_for(&view.row, event) {
+                tx.outbox_insert(&outbox_row(&view.row, notice, now)).await?;
+            }
+        }
+        if !tx
+            .application_update_state(id, expected_version, &cache, now)
+            .await?
+        {
+            return Err(ServiceError::Conflict { code: "stale_version" });
+        }
+        tx.commit().await?;
+        let row = self.db.application_get(id).await?.ok_or(ServiceError::NotFound)?;
+        self.load_view(row).await
+    }
+
+    /// The staff queue of every agency where the actor handles applications.
+    pub async fn application_queue(
+        &self,
+        actor: &Actor,
+        mut filter: QueueFilter,
+    ) -> ServiceResult<Vec<ApplicationRow>> {
+        let tree = self.agency_tree().await?;
+        let agencies: Vec<Uuid> = tree
+            .agencies
+            .iter()
+            .map(|a| a.id)
+            .filter(|id| !self.roles_in_agency(actor, *id).is_empty())
+            .collect();
+        filter.agency_ids = if filter.agency_ids.is_empty() {
+            agencies
+        } else {
+            filter
+                .agency_ids
+                .into_iter()
+                .filter(|id| agencies.contains(id))
+                .collect()
+        };
+        if filter.agency_ids.is_empty() {
+            return Err(ServiceError::Forbidden);
+        }
+        if filter.limit == 0 {
+            filter.limit = 50;
+        }
+        Ok(self.db.application_queue(&filter).await?)
+    }
+
+    /// The applicant's own applications, newest first.
+    pub async fn my_applications(&self, actor: &Actor) -> ServiceResult<Vec<ApplicationRow>> {
+        Ok(self.db.applications_of_account(actor.account_id, 200).await?)
+    }
+
+    /// The site inbox: every notice sent (or to be sent) to the actor.
+    pub async fn inbox(&self, actor: &Actor) -> ServiceResult<Vec<OutboxRow>> {
+        Ok(self.db.outbox_for_account(actor.account_id, 100).await?)
+    }
+
+    /// Recomputes the due-date cache of every open application, after the calendar changed
+    /// (a newly published holiday moves deadlines). Returns how many were looked at.
+    pub async fn recompute_open_deadlines(&self) -> ServiceResult<usize> {
+        let calendar = self.working_day_calendar().await?;
+        let ids = self.db.application_open_ids().await?;
+        for id in &ids {
+            let Some(row) = self.db.application_get(*id).await? else {
+                continue;
+            };
+            let events = parse_events(self.db.application_events(*id).await?)?;
+            let plain: Vec<Event> = events.into_iter().map(|(_, e)| e).collect();
+            let state = ApplicationState::replay(channel_of(&row.channel), &plain);
+            let (cache, _, _) = summarise(&state, &calendar);
+            self.db
+                .application_set_due(*id, cache.reply_due_date, cache.reply_due_provisional)
+                .await?;
+        }
+        Ok(ids.len())
+    }
+
+    /// How many working days remain until a date, from today (negative when overdue).
+    pub fn working_days_left(&self, calendar: &WorkingDayCalendar, due: time::Date) -> i64 {
+        let today = self.clock.today_in_china();
+        if due >= today {
+            i64::from(calendar.working_days_between(today, due))
+        } else {
+            -i64::from(calendar.working_days_between(due, today))
+        }
+    }
+}
+
+/// How long a worker may hold a claimed outbox row before another may take it.
+pub const OUTBOX_LEASE: Duration = Duration::minutes(5);
