@@ -21,6 +21,23 @@ pub(crate) struct FileConfig {
     pub(crate) trust_forwarded_for: Option<bool>,
     pub(crate) session_idle_minutes: Option<i64>,
     pub(crate) log_format: Option<String>,
+    pub(crate) smtp_host: Option<String>,
+    pub(crate) smtp_port: Option<u16>,
+    pub(crate) smtp_security: Option<String>,
+    pub(crate) smtp_username: Option<String>,
+    pub(crate) smtp_password: Option<Secret>,
+    pub(crate) mail_from: Option<String>,
+}
+
+/// A secret value whose `Debug` never shows it, so it cannot leak into logs.
+#[derive(Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(transparent)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// One documented configuration setting.
@@ -88,6 +105,48 @@ pub(crate) const CONFIG_FIELDS: &[ConfigField] = &[
         env: "GONGKAI_LOG_FORMAT",
         default: "text",
         doc: "`text` for people, `json` for log collectors. Each request line carries its request id.",
+    },
+    ConfigField {
+        key: "smtp_host",
+        flag: "",
+        env: "GONGKAI_SMTP_HOST",
+        default: "(none: notices stay in the site inbox)",
+        doc: "SMTP server for e-mail notices. Without it, notices are kept in each person's site inbox and not mailed.",
+    },
+    ConfigField {
+        key: "smtp_port",
+        flag: "",
+        env: "GONGKAI_SMTP_PORT",
+        default: "587",
+        doc: "SMTP port.",
+    },
+    ConfigField {
+        key: "smtp_security",
+        flag: "",
+        env: "GONGKAI_SMTP_SECURITY",
+        default: "starttls",
+        doc: "`starttls`, `tls` (implicit, port 465) or `none` (a local relay only).",
+    },
+    ConfigField {
+        key: "smtp_username",
+        flag: "",
+        env: "GONGKAI_SMTP_USERNAME",
+        default: "(none)",
+        doc: "SMTP login, if the server needs one.",
+    },
+    ConfigField {
+        key: "smtp_password",
+        flag: "",
+        env: "GONGKAI_SMTP_PASSWORD",
+        default: "(none)",
+        doc: "SMTP password. Never logged.",
+    },
+    ConfigField {
+        key: "mail_from",
+        flag: "",
+        env: "GONGKAI_MAIL_FROM",
+        default: "公开 Gongkai <noreply@localhost>",
+        doc: "Sender of e-mail notices.",
     },
     ConfigField {
         key: "(file)",
@@ -201,6 +260,12 @@ mod tests {
             trust_forwarded_for: Some(true),
             session_idle_minutes: Some(1),
             log_format: Some(String::new()),
+            smtp_host: Some(String::new()),
+            smtp_port: Some(25),
+            smtp_security: Some(String::new()),
+            smtp_username: Some(String::new()),
+            smtp_password: Some(Secret(String::new())),
+            mail_from: Some(String::new()),
         };
         let value = toml::Value::try_from(&full).expect("serialisable");
         let keys: Vec<&String> = value.as_table().expect("table").keys().collect();
@@ -225,6 +290,12 @@ mod tests {
             config_reference_markdown(),
             "docs/config.md is stale: run `cargo run -- config reference > docs/config.md`"
         );
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let config: FileConfig = toml::from_str("smtp_password = \"hunter2\"").unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
     }
 
     #[test]

@@ -212,6 +212,62 @@ struct ServeOptions {
     session_idle_minutes: i64,
 }
 
+/// The SMTP settings from the environment, then the config file; `None` when no host is set.
+fn smtp_settings(
+    file: &config::FileConfig,
+) -> anyhow::Result<Option<gongkai_service::SmtpSettings>> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let Some(host) = env("GONGKAI_SMTP_HOST").or_else(|| file.smtp_host.clone()) else {
+        return Ok(None);
+    };
+    let port = match env("GONGKAI_SMTP_PORT") {
+        Some(p) => p
+            .parse()
+            .with_context(|| format!("GONGKAI_SMTP_PORT {p:?} is not a port"))?,
+        None => file.smtp_port.unwrap_or(587),
+    };
+    Ok(Some(gongkai_service::SmtpSettings {
+        host,
+        port,
+        security: env("GONGKAI_SMTP_SECURITY")
+            .or_else(|| file.smtp_security.clone())
+            .unwrap_or_else(|| "starttls".to_string()),
+        username: env("GONGKAI_SMTP_USERNAME").or_else(|| file.smtp_username.clone()),
+        password: env("GONGKAI_SMTP_PASSWORD").or_else(|| file.smtp_password.clone().map(|s| s.0)),
+        from: env("GONGKAI_MAIL_FROM")
+            .or_else(|| file.mail_from.clone())
+            .unwrap_or_else(|| "公开 Gongkai <noreply@localhost>".to_string()),
+    }))
+}
+
+/// How often the outbox worker looks for notices to send.
+const OUTBOX_INTERVAL: Duration = Duration::from_secs(5);
+
+async fn outbox_worker(services: Services, mailer: gongkai_service::Mailer) {
+    let mut interval = tokio::time::interval(OUTBOX_INTERVAL);
+    loop {
+        interval.tick().await;
+        // Drain in batches so a backlog clears quickly but each batch stays bounded.
+        loop {
+            match services.deliver_outbox_batch(&mailer).await {
+                Ok(batch) if batch.sent + batch.retried + batch.failed > 0 => {
+                    tracing::info!(
+                        sent = batch.sent,
+                        retried = batch.retried,
+                        failed = batch.failed,
+                        "outbox batch"
+                    );
+                }
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox worker");
+                    break;
+                }
+            }
+        }
+    }
+}
+
 /// How often expired sessions and old login attempts are removed.
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
 /// How long login attempts are kept (longer than any throttle window).
@@ -254,6 +310,17 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
     let local = listener.local_addr()?;
     print_banner(local, resolved, options.demo, seeded);
     let housekeeping = tokio::spawn(housekeeping(services.clone()));
+    let mailer = match smtp_settings(&resolved.file)? {
+        Some(settings) => Some(
+            gongkai_service::Mailer::new(&settings)
+                .map_err(|e| anyhow::anyhow!("SMTP settings: {e}"))?,
+        ),
+        None => {
+            tracing::info!("no SMTP host configured: notices stay in the site inbox");
+            None
+        }
+    };
+    let outbox = mailer.map(|m| tokio::spawn(outbox_worker(services.clone(), m)));
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -261,6 +328,9 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
     .with_graceful_shutdown(shutdown_signal());
     server.await.context("server failed")?;
     housekeeping.abort();
+    if let Some(worker) = outbox {
+        worker.abort();
+    }
     tracing::info!("stopped; closing the database");
     tokio::time::timeout(SHUTDOWN_GRACE, db.close()).await.ok();
     Ok(())

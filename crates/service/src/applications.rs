@@ -46,7 +46,9 @@ pub(crate) fn channel_of(code: &str) -> ReceiptChannel {
     }
 }
 
-pub(crate) fn parse_events(rows: Vec<ApplicationEventRow>) -> ServiceResult<Vec<(ApplicationEventRow, Event)>> {
+pub(crate) fn parse_events(
+    rows: Vec<ApplicationEventRow>,
+) -> ServiceResult<Vec<(ApplicationEventRow, Event)>> {
     rows.into_iter()
         .map(|row| {
             let event = Event::from_json(&row.data).map_err(|e| {
@@ -65,7 +67,11 @@ pub(crate) fn parse_events(rows: Vec<ApplicationEventRow>) -> ServiceResult<Vec<
 pub(crate) fn summarise(
     state: &ApplicationState,
     calendar: &WorkingDayCalendar,
-) -> (ApplicationStateCache, Option<DeadlineSummary>, Option<String>) {
+) -> (
+    ApplicationStateCache,
+    Option<DeadlineSummary>,
+    Option<String>,
+) {
     let (deadlines, problem) = if state.clock_events.is_empty() {
         (None, None)
     } else {
@@ -95,7 +101,9 @@ pub(crate) fn summarise(
 fn rejection_to_error(rejection: Rejection) -> ServiceError {
     match rejection {
         Rejection::NotPermitted => ServiceError::Forbidden,
-        Rejection::WrongStage(_) => ServiceError::Conflict { code: "wrong_stage" },
+        Rejection::WrongStage(_) => ServiceError::Conflict {
+            code: "wrong_stage",
+        },
         other => ServiceError::Refused { code: other.code() },
     }
 }
@@ -118,8 +126,14 @@ pub(crate) fn notice_for(row: &ApplicationRow, event: &Event) -> Option<Notice> 
         ),
         Event::ReceiptConfirmed { receipt_date } => (
             "receipt_confirmed",
-            format!("申请 {number} 已于 {} 确认收到（条例第三十一条），答复期限自该日起计算。", format_iso_date(*receipt_date)),
-            format!("Application {number} was confirmed as received on {} (Art. 31); the reply period counts from that day.", format_iso_date(*receipt_date)),
+            format!(
+                "申请 {number} 已于 {} 确认收到（条例第三十一条），答复期限自该日起计算。",
+                format_iso_date(*receipt_date)
+            ),
+            format!(
+                "Application {number} was confirmed as received on {} (Art. 31); the reply period counts from that day.",
+                format_iso_date(*receipt_date)
+            ),
         ),
         Event::CorrectionRequested { items, due, .. } => (
             "correction_requested",
@@ -128,27 +142,50 @@ pub(crate) fn notice_for(row: &ApplicationRow, event: &Event) -> Option<Notice> 
                 format_iso_date(*due),
                 items.join("\n- ")
             ),
-            format!("Application {number} needs correction (Art. 30) by {}; see the items listed above.", format_iso_date(*due)),
+            format!(
+                "Application {number} needs correction (Art. 30) by {}; see the items listed above.",
+                format_iso_date(*due)
+            ),
         ),
-        Event::ExtensionApproved { working_days, reason, .. } => (
+        Event::ExtensionApproved {
+            working_days,
+            reason,
+            ..
+        } => (
             "extension_approved",
-            format!("申请 {number} 的答复期限经政府信息公开工作机构负责人同意延长 {working_days} 个工作日（条例第三十三条）。理由：{reason}"),
-            format!("The reply period of application {number} was extended by {working_days} working days (Art. 33)."),
+            format!(
+                "申请 {number} 的答复期限经政府信息公开工作机构负责人同意延长 {working_days} 个工作日（条例第三十三条）。理由：{reason}"
+            ),
+            format!(
+                "The reply period of application {number} was extended by {working_days} working days (Art. 33)."
+            ),
         ),
-        Event::ConsultationStarted { party, .. } if *party != gongkai_domain::application::ConsultationParty::Department => (
-            "consultation_started",
-            format!("申请 {number} 涉及征求意见，征求意见所需时间不计算在答复期限内（条例第三十三条）。"),
-            format!("Application {number} needs consultation; that time is not counted in the reply period (Art. 33)."),
-        ),
+        Event::ConsultationStarted { party, .. }
+            if *party != gongkai_domain::application::ConsultationParty::Department =>
+        {
+            (
+                "consultation_started",
+                format!(
+                    "申请 {number} 涉及征求意见，征求意见所需时间不计算在答复期限内（条例第三十三条）。"
+                ),
+                format!(
+                    "Application {number} needs consultation; that time is not counted in the reply period (Art. 33)."
+                ),
+            )
+        }
         Event::ReplyIssued { .. } => (
             "reply_issued",
             format!("申请 {number} 已作出答复，请登录平台查看并下载答复书。"),
-            format!("Application {number} has been answered; sign in to read and download the reply."),
+            format!(
+                "Application {number} has been answered; sign in to read and download the reply."
+            ),
         ),
         Event::CorrectionLapsed { .. } => (
             "correction_lapsed",
             format!("申请 {number} 未在补正期限内补正，视为放弃申请（条例第三十条）。"),
-            format!("Application {number} was not corrected in time and is deemed abandoned (Art. 30)."),
+            format!(
+                "Application {number} was not corrected in time and is deemed abandoned (Art. 30)."
+            ),
         ),
         Event::Withdrawn { .. } => (
             "withdrawn",
@@ -159,7 +196,10 @@ pub(crate) fn notice_for(row: &ApplicationRow, event: &Event) -> Option<Notice> 
     };
     Some(Notice {
         kind,
-        subject: format!("【政府信息公开】{}", zh.chars().take(40).collect::<String>()),
+        subject: format!(
+            "【政府信息公开】{}",
+            zh.chars().take(40).collect::<String>()
+        ),
         body: format!("{zh}\n\n{en}\n"),
     })
 }
@@ -228,7 +268,11 @@ impl Services {
 
     /// One application, for its applicant or the staff of its agency.
     pub async fn application(&self, actor: &Actor, id: Uuid) -> ServiceResult<ApplicationView> {
-        let row = self.db.application_get(id).await?.ok_or(ServiceError::NotFound)?;
+        let row = self
+            .db
+            .application_get(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if !self.may_see(actor, &row) {
             // Someone else's application does not exist, as far as this actor can tell.
             return Err(ServiceError::NotFound);
@@ -245,12 +289,18 @@ impl Services {
         expected_version: i64,
         command: Command,
     ) -> ServiceResult<ApplicationView> {
-        let row = self.db.application_get(id).await?.ok_or(ServiceError::NotFound)?;
+        let row = self
+            .db
+            .application_get(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if !self.may_see(actor, &row) {
             return Err(ServiceError::NotFound);
         }
         if row.version != expected_version {
-            return Err(ServiceError::Conflict { code: "stale_version" });
+            return Err(ServiceError::Conflict {
+                code: "stale_version",
+            });
         }
         let view = self.load_view(row).await?;
         let roles = self.roles_in_agency(actor, view.row.agency_id);
@@ -280,21 +330,30 @@ impl Services {
             })
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => ServiceError::Conflict { code: "stale_version" },
+                StoreError::Conflict(_) => ServiceError::Conflict {
+                    code: "stale_version",
+                },
                 other => other.into(),
             })?;
             if let Some(notice) = notice_for(&view.row, event) {
-                tx.outbox_insert(&outbox_row(&view.row, notice, now)).await?;
+                tx.outbox_insert(&outbox_row(&view.row, notice, now))
+                    .await?;
             }
         }
         if !tx
             .application_update_state(id, expected_version, &cache, now)
             .await?
         {
-            return Err(ServiceError::Conflict { code: "stale_version" });
+            return Err(ServiceError::Conflict {
+                code: "stale_version",
+            });
         }
         tx.commit().await?;
-        let row = self.db.application_get(id).await?.ok_or(ServiceError::NotFound)?;
+        let row = self
+            .db
+            .application_get(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         self.load_view(row).await
     }
 
@@ -331,7 +390,10 @@ impl Services {
 
     /// The applicant's own applications, newest first.
     pub async fn my_applications(&self, actor: &Actor) -> ServiceResult<Vec<ApplicationRow>> {
-        Ok(self.db.applications_of_account(actor.account_id, 200).await?)
+        Ok(self
+            .db
+            .applications_of_account(actor.account_id, 200)
+            .await?)
     }
 
     /// The site inbox: every notice sent (or to be sent) to the actor.

@@ -45,7 +45,11 @@ impl Services {
             .await?;
         // A newly published holiday moves the deadlines of open applications.
         let n_recomputed = self.recompute_open_deadlines().await?;
-        tracing::info!(year, n_recomputed, "calendar year imported; open deadlines recomputed");
+        tracing::info!(
+            year,
+            n_recomputed,
+            "calendar year imported; open deadlines recomputed"
+        );
         self.record_security_event(
             "calendar_year_imported",
             None,

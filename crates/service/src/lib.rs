@@ -13,6 +13,7 @@ mod calendar;
 mod clock;
 mod demo;
 mod error;
+mod outbox;
 mod staff;
 
 pub use agencies::*;
@@ -21,7 +22,9 @@ pub use auth::*;
 pub use clock::Clock;
 pub use demo::{DEMO_PASSWORD, DemoAccount, demo_accounts};
 pub use error::{ServiceError, ServiceResult};
+pub use gongkai_notify::{Mailer, SmtpSettings};
 pub use gongkai_store::{Backend, Db};
+pub use outbox::*;
 pub use staff::*;
 
 use sha2::{Digest, Sha256};

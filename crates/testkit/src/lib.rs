@@ -5,6 +5,8 @@
 //! Nothing here may ever be used by the production binary: the cheap password-hashing cost it
 //! sets would be a weakness there.
 
+pub mod smtp_sink;
+
 use anyhow::Context;
 use axum::Router;
 use axum::body::Body;
