@@ -10,6 +10,10 @@
 pub mod account;
 pub mod agency;
 pub mod application;
+pub mod application_form;
 pub mod calendar;
 pub mod deadline;
+pub mod fees;
 pub mod form;
+pub mod identity;
+pub mod reply;

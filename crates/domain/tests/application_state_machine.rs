@@ -678,7 +678,7 @@ fn step(
     };
     let events =
         decide(&state, &command, &acting).unwrap_or_else(|e| panic!("{}: {e:?}", command.name()));
-    events.iter().fold(state, |s, e| apply(s, e))
+    events.iter().fold(state, apply)
 }
 
 #[test]
@@ -898,7 +898,7 @@ fn a_correction_restarts_the_reply_period() {
         &applicant,
     )
     .expect("correction");
-    let state = events.iter().fold(state, |s, e| apply(s, e));
+    let state = events.iter().fold(state, apply);
     assert_eq!(state.stage, Stage::Received);
     let summary = compute_deadlines(&state.clock_events, &calendar, &rules).expect("deadlines");
     // 20 working days from 2026-03-09, not from 2026-03-02.

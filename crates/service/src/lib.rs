@@ -15,6 +15,7 @@ mod demo;
 mod error;
 mod outbox;
 mod staff;
+mod submission;
 
 pub use agencies::*;
 pub use applications::*;

@@ -119,7 +119,8 @@ impl Tx {
     /// The next receipt-number sequence value for an agency and year. The row lock taken by
     /// the upsert serialises concurrent submissions on PostgreSQL; SQLite has one writer.
     pub async fn next_receipt_sequence(&mut self, agency_id: Uuid, year: i32) -> StoreResult<i64> {
-        Ok(tx_run!(self, |c| sqlx::query_scalar::<_, i64>(
+        Ok(tx_run!(self, |c| {
+            sqlx::query_scalar::<_, i64>(
             "INSERT INTO receipt_counters (agency_id, year, last_value) VALUES ($1, $2, 1) \
              ON CONFLICT (agency_id, year) DO UPDATE SET last_value = receipt_counters.last_value + 1 \
              RETURNING last_value"
@@ -127,7 +128,8 @@ impl Tx {
         .bind(agency_id)
         .bind(i64::from(year))
         .fetch_one(c)
-        .await)?)
+        .await
+        })?)
     }
 
     pub async fn application_insert(&mut self, row: &ApplicationRow) -> StoreResult<()> {
@@ -303,9 +305,9 @@ impl Tx {
 impl Db {
     pub async fn application_get(&self, id: Uuid) -> StoreResult<Option<ApplicationRow>> {
         let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(id)
         .fetch_optional(p)
         .await)?)
@@ -315,10 +317,11 @@ impl Db {
         &self,
         receipt_number: &str,
     ) -> StoreResult<Option<ApplicationRow>> {
-        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE receipt_number = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        let sql =
+            format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE receipt_number = $1");
+        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(receipt_number)
         .fetch_optional(p)
         .await)?)
@@ -328,10 +331,11 @@ impl Db {
         &self,
         key: &str,
     ) -> StoreResult<Option<ApplicationRow>> {
-        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE idempotency_key = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        let sql =
+            format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE idempotency_key = $1");
+        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(key)
         .fetch_optional(p)
         .await)?)
@@ -341,13 +345,15 @@ impl Db {
         &self,
         application_id: Uuid,
     ) -> StoreResult<Vec<ApplicationEventRow>> {
-        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationEventRow>(
-            "SELECT id, application_id, seq, kind, data, actor_id, occurred_at \
-             FROM application_events WHERE application_id = $1 ORDER BY seq"
-        )
-        .bind(application_id)
-        .fetch_all(p)
-        .await)?)
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, ApplicationEventRow>(
+                "SELECT id, application_id, seq, kind, data, actor_id, occurred_at \
+             FROM application_events WHERE application_id = $1 ORDER BY seq",
+            )
+            .bind(application_id)
+            .fetch_all(p)
+            .await
+        })?)
     }
 
     /// An applicant's own applications, newest first.
@@ -360,9 +366,9 @@ impl Db {
             "SELECT {APPLICATION_COLUMNS} FROM applications WHERE applicant_account_id = $1 \
              ORDER BY created_at DESC, id DESC LIMIT $2"
         );
-        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(account_id)
         .bind(limit.clamp(1, APPLICATION_PAGE_MAX))
         .fetch_all(p)
@@ -370,12 +376,16 @@ impl Db {
     }
 
     /// The staff queue: open applications of some agencies, most urgent first.
-    pub async fn application_queue(&self, filter: &QueueFilter) -> StoreResult<Vec<ApplicationRow>> {
+    pub async fn application_queue(
+        &self,
+        filter: &QueueFilter,
+    ) -> StoreResult<Vec<ApplicationRow>> {
         if filter.agency_ids.is_empty() {
             return Ok(Vec::new());
         }
         // Placeholders are generated, values are always bound: the SQL text holds no input.
-        let mut sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE agency_id IN (");
+        let mut sql =
+            format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE agency_id IN (");
         let mut n = 0;
         for i in 0..filter.agency_ids.len() {
             n += 1;
@@ -423,7 +433,10 @@ impl Db {
                     .bind(filter.offset.max(0))
             }};
         }
-        Ok(db_run!(self, |p| bind_all!(sqlx::query_as::<_, ApplicationRow>(
+        Ok(db_run!(self, |p| bind_all!(sqlx::query_as::<
+            _,
+            ApplicationRow,
+        >(
             sqlx::AssertSqlSafe(sql.clone())
         ))
         .fetch_all(p)
@@ -470,13 +483,15 @@ impl Db {
     }
 
     pub async fn attachments_of(&self, application_id: Uuid) -> StoreResult<Vec<AttachmentRow>> {
-        Ok(db_run!(self, |p| sqlx::query_as::<_, AttachmentRow>(
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, AttachmentRow>(
             "SELECT id, application_id, sha256, filename, content_type, purpose, uploaded_by, created_at \
              FROM application_attachments WHERE application_id = $1 ORDER BY created_at"
         )
         .bind(application_id)
         .fetch_all(p)
-        .await)?)
+        .await
+        })?)
     }
 
     pub async fn blob_get(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>> {
@@ -509,9 +524,9 @@ impl Db {
              SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1 \
              ORDER BY next_attempt_at LIMIT $3{lock}) RETURNING {COLUMNS}"
         );
-        Ok(db_run!(self, |p| sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        Ok(db_run!(self, |p| sqlx::query_as::<_, OutboxRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
         .bind(now)
         .bind(lease_until)
         .bind(limit)
@@ -519,7 +534,11 @@ impl Db {
         .await)?)
     }
 
-    pub async fn outbox_for_account(&self, account_id: Uuid, limit: i64) -> StoreResult<Vec<OutboxRow>> {
+    pub async fn outbox_for_account(
+        &self,
+        account_id: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxRow>> {
         Ok(db_run!(self, |p| sqlx::query_as::<_, OutboxRow>(
             "SELECT id, created_at, kind, account_id, recipient_email, subject, body, \
              application_id, status, attempts, next_attempt_at, sent_at, last_error \

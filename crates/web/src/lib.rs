@@ -10,6 +10,7 @@
 mod account;
 mod admin;
 pub mod api;
+mod applications;
 mod ctx;
 mod error;
 pub mod i18n;
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(applications::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))

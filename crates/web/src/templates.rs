@@ -355,3 +355,164 @@ pub(crate) struct SecurityLogPage {
     pub base: Base,
     pub events: Vec<SecurityEventView>,
 }
+
+/// The values of the application form, kept when it is shown again with problems.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct ApplicationFormValues {
+    pub applicant_kind: String,
+    pub name: String,
+    pub identity_kind: String,
+    pub identity_number: String,
+    pub organisation_code: String,
+    pub legal_representative: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub postal_address: String,
+    pub information_description: String,
+    pub document_number: String,
+    pub purpose: String,
+    pub form_preference: String,
+    pub delivery_preference: String,
+    pub idempotency_key: String,
+    /// Staff registration only.
+    pub channel: String,
+    pub receipt_date: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+pub(crate) struct ApplyPage {
+    pub base: Base,
+    pub problems: Problems,
+    pub agency_name: String,
+    pub action: String,
+    pub values: ApplicationFormValues,
+    pub applicant_kinds: Vec<Choice>,
+    pub identity_kinds: Vec<Choice>,
+    pub forms: Vec<Choice>,
+    pub deliveries: Vec<Choice>,
+    /// Staff registration of a walk-in, letter, fax or oral application.
+    pub staff_channels: Option<Vec<Choice>>,
+}
+
+#[derive(Template)]
+#[template(path = "apply_choose.html")]
+pub(crate) struct ApplyChoosePage {
+    pub base: Base,
+    pub directory: Vec<DirectoryEntry>,
+}
+
+/// One application in a list.
+pub(crate) struct ApplicationListRow {
+    pub href: String,
+    pub receipt_number: String,
+    pub applicant_name: String,
+    pub summary: String,
+    pub stage: &'static str,
+    pub receipt_date: String,
+    pub due: String,
+    pub due_provisional: bool,
+    /// `overdue`, `due-soon` or empty: a CSS class and a word for screen readers.
+    pub urgency: &'static str,
+    pub urgency_label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "applications_list.html")]
+pub(crate) struct ApplicationListPage {
+    pub base: Base,
+    pub heading: String,
+    pub rows: Vec<ApplicationListRow>,
+    pub is_staff_queue: bool,
+    pub stage_filter: Vec<Choice>,
+    pub due_soon_only: bool,
+}
+
+pub(crate) struct TimelineEntry {
+    pub date: String,
+    pub title: String,
+    pub detail: String,
+}
+
+pub(crate) struct DeadlineView {
+    pub title: String,
+    pub due: String,
+    pub provisional: bool,
+    pub status: String,
+    pub derivation: String,
+}
+
+pub(crate) struct ConsultationView {
+    pub id: String,
+    pub party: &'static str,
+    pub party_name: String,
+    pub due: String,
+    pub answer: String,
+    pub open: bool,
+}
+
+pub(crate) struct SuggestionView {
+    pub text: String,
+    pub basis: &'static str,
+}
+
+/// What the actor may do now, each a small form on the page.
+#[derive(Default)]
+pub(crate) struct AllowedActions {
+    pub confirm_receipt: bool,
+    pub request_correction: bool,
+    pub accept: bool,
+    pub assign: bool,
+    pub consult: bool,
+    pub extend: bool,
+    pub draft_reply: bool,
+    pub submit_for_review: bool,
+    pub review: bool,
+    pub issue: bool,
+    pub deliver: bool,
+    pub archive: bool,
+    pub lapse_correction: bool,
+    pub submit_correction: bool,
+    pub withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+pub(crate) struct ApplicationPage {
+    pub base: Base,
+    pub problems: Problems,
+    pub id: String,
+    pub version: i64,
+    pub receipt_number: String,
+    pub stage: &'static str,
+    pub agency_name: String,
+    pub applicant_name: String,
+    pub applicant_kind: &'static str,
+    pub identity_masked: String,
+    pub contact: String,
+    pub description: String,
+    pub document_number: String,
+    pub form_preference: String,
+    pub delivery_preference: String,
+    pub channel: String,
+    pub receipt_date: String,
+    pub expected_completion: String,
+    pub expected_completion_provisional: bool,
+    pub deadlines: Vec<DeadlineView>,
+    pub deadline_problem: String,
+    pub timeline: Vec<TimelineEntry>,
+    pub correction_items: Vec<String>,
+    pub correction_due: String,
+    pub consultations: Vec<ConsultationView>,
+    pub draft_kind: String,
+    pub draft_body: String,
+    pub review_next: String,
+    pub reply_issued: bool,
+    pub is_staff_view: bool,
+    pub actions: AllowedActions,
+    pub suggestions: Vec<SuggestionView>,
+    pub departments: Vec<Choice>,
+    pub reply_kinds: Vec<Choice>,
+    pub today: String,
+}
