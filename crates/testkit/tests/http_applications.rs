@@ -1,0 +1,203 @@
+//! The application pages through HTTP: applying with the form, the applicant's timeline with
+//! the expected completion date, the staff queue, actions through forms, conflicts and garbage.
+
+use gongkai_service::DEMO_PASSWORD;
+use gongkai_testkit::{TestApp, all_databases, extract_input_value, services};
+
+const FORM: &[(&str, &str)] = &[
+    ("applicant_kind", "natural_person"),
+    ("name", "张明"),
+    ("identity_kind", "resident_id_card"),
+    ("identity_number", "11010519491231002X"),
+    ("contact_phone", "13800138000"),
+    ("contact_email", "zhangming@example.cn"),
+    (
+        "information_description",
+        "请公开《示范市2025年公共停车场建设规划》全文",
+    ),
+    ("form_preference", "electronic"),
+    ("delivery_preference", "portal_download"),
+];
+
+#[tokio::test]
+async fn apply_follow_and_handle_through_pages() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let mut applicant = TestApp::new(services(&db.db)).await?;
+        // Applying needs an account.
+        assert_eq!(applicant.get("/a/demo-city/apply").await?.status, 303);
+        applicant
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let page = applicant.get("/a/demo-city/apply").await?;
+        assert_eq!(page.status, 200);
+        let key = extract_input_value(&page.body, "idempotency_key").unwrap_or_default();
+        assert_eq!(key.len(), 32);
+        let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+        fields.push(("idempotency_key", &key));
+        let submitted = applicant.post_form("/a/demo-city/apply", &fields).await?;
+        assert_eq!(submitted.status, 303, "{}", submitted.body);
+        let location = submitted.location().unwrap_or_default().to_string();
+        // Resubmitting the same form (a retried POST) lands on the same application.
+        let again = applicant.post_form("/a/demo-city/apply", &fields).await?;
+        assert_eq!(again.location(), Some(location.as_str()));
+        let detail = applicant.get(&location).await?;
+        assert_eq!(detail.status, 200);
+        assert!(detail.body.contains("demo-city-2026-00001"));
+        assert!(
+            detail.body.contains("110***********002X"),
+            "the identity number is masked"
+        );
+        assert!(
+            detail.body.contains("尚未起算"),
+            "no due date before receipt is confirmed"
+        );
+        let list = applicant.get("/my/applications").await?;
+        assert!(list.body.contains("demo-city-2026-00001"));
+        // Staff: the queue, then confirm receipt through the form.
+        let mut clerk = applicant.fresh_client();
+        clerk.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let queue = clerk.get("/staff/applications").await?;
+        assert_eq!(queue.status, 200);
+        assert!(queue.body.contains("demo-city-2026-00001"));
+        let staff_view = clerk.get(&location).await?;
+        assert!(staff_view.body.contains("value=\"confirm_receipt\""));
+        let version = extract_input_value(&staff_view.body, "version").unwrap_or_default();
+        let act = format!("{location}/act");
+        let confirmed = clerk
+            .post_form(
+                &act,
+                &[
+                    ("version", &version),
+                    ("action", "confirm_receipt"),
+                    ("receipt_date", "2026-03-02"),
+                ],
+            )
+            .await?;
+        assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+        // A second click with the old version is a clear conflict, not a 500.
+        let stale = clerk
+            .post_form(&act, &[("version", &version), ("action", "accept")])
+            .await?;
+        assert_eq!(stale.status, 409);
+        assert!(stale.body.contains("已被他人更新"));
+        // The applicant now sees the expected completion date and how it was computed.
+        let detail = applicant.get(&location).await?;
+        assert!(
+            detail.body.contains("2026-03-30"),
+            "expected completion shown"
+        );
+        assert!(detail.body.contains("第三十三条") || detail.body.contains("Art. 33"));
+        // An action refused by a rule names the field.
+        let staff_view = clerk.get(&location).await?;
+        let version = extract_input_value(&staff_view.body, "version").unwrap_or_default();
+        let bad = clerk
+            .post_form(
+                &act,
+                &[
+                    ("version", &version),
+                    ("action", "request_correction"),
+                    ("items", ""),
+                    ("due", "not-a-date"),
+                ],
+            )
+            .await?;
+        assert_eq!(bad.status, 422);
+        assert!(
+            bad.body.contains("href=\"#items\"") && bad.body.contains("href=\"#due\""),
+            "both problems listed"
+        );
+        // The standard letter is used when the body is left empty.
+        let drafted = clerk
+            .post_form(
+                &act,
+                &[
+                    ("version", &version),
+                    ("action", "draft_reply"),
+                    ("reply_kind", "disclosed"),
+                    ("body", ""),
+                ],
+            )
+            .await?;
+        assert_eq!(drafted.status, 303, "{}", drafted.body);
+        let staff_view = clerk.get(&location).await?;
+        assert!(
+            staff_view.body.contains("张明"),
+            "the template was filled in"
+        );
+        assert!(
+            staff_view.body.contains("行政复议"),
+            "the remedy notice is part of the letter"
+        );
+        // Applicants cannot use staff actions.
+        let detail = applicant.get(&location).await?;
+        let version = extract_input_value(&detail.body, "version").unwrap_or_default();
+        let forbidden = applicant
+            .post_form(
+                &act,
+                &[("version", &version), ("action", "submit_for_review")],
+            )
+            .await?;
+        assert_eq!(forbidden.status, 403);
+        db.finish().await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn application_forms_answer_garbage_with_a_4xx() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let mut app = TestApp::new(services(&db.db)).await?;
+        app.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let garbage: Vec<(&str, &str)> = vec![
+            ("applicant_kind", "robot"),
+            ("identity_kind", "☃"),
+            ("identity_number", "'; DROP TABLE applications; --"),
+            ("contact_phone", "\u{0}"),
+            ("form_preference", "smoke signals"),
+            ("delivery_preference", "carrier pigeon"),
+            ("channel", "telepathy"),
+            ("receipt_date", "yesterday"),
+            ("version", "x"),
+            ("action", "explode"),
+        ];
+        for path in [
+            "/a/demo-city/apply",
+            "/staff/applications/new",
+            "/a/no-such-agency/apply",
+        ] {
+            for fields in [&[][..], &garbage[..]] {
+                let response = app.post_form(path, fields).await?;
+                assert!(
+                    (400..500).contains(&response.status.as_u16()),
+                    "{path}: {}",
+                    response.status
+                );
+            }
+        }
+        let response = app.post_form("/a/demo-city/apply", &[]).await?;
+        assert!(response.body.contains("error-summary"));
+        for path in [
+            "/applications/not-a-uuid/act",
+            "/applications/00000000-0000-0000-0000-000000000000/act",
+        ] {
+            let response = app.post_form(path, &garbage).await?;
+            assert!(
+                (400..500).contains(&response.status.as_u16()),
+                "{path}: {}",
+                response.status
+            );
+        }
+        assert_eq!(
+            app.get("/staff/applications?stage=nonsense").await?.status,
+            400
+        );
+        assert_eq!(
+            app.get("/applications/00000000-0000-0000-0000-000000000000")
+                .await?
+                .status,
+            404
+        );
+        db.finish().await;
+    }
+    Ok(())
+}
