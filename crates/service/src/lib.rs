@@ -8,17 +8,20 @@
 
 mod agencies;
 mod applications;
+mod archive;
 mod auth;
 mod calendar;
 mod clock;
 mod demo;
 mod error;
 mod outbox;
+mod reminders;
 mod staff;
 mod submission;
 
 pub use agencies::*;
 pub use applications::*;
+pub use archive::{crc32, zip_stored};
 pub use auth::*;
 pub use clock::Clock;
 pub use demo::{DEMO_PASSWORD, DemoAccount, demo_accounts};
@@ -26,6 +29,7 @@ pub use error::{ServiceError, ServiceResult};
 pub use gongkai_notify::{Mailer, SmtpSettings};
 pub use gongkai_store::{Backend, Db};
 pub use outbox::*;
+pub use reminders::*;
 pub use staff::*;
 
 use sha2::{Digest, Sha256};

@@ -594,3 +594,74 @@ impl Db {
         Ok(())
     }
 }
+
+/// An applicant's rating of a reply.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RatingRow {
+    pub application_id: Uuid,
+    pub rating: i64,
+    pub comment: String,
+    pub rated_at: OffsetDateTime,
+}
+
+impl Db {
+    /// Records (or replaces) the applicant's rating of a reply.
+    pub async fn rating_upsert(&self, row: &RatingRow) -> StoreResult<()> {
+        db_run!(self, |p| sqlx::query(
+            "INSERT INTO application_ratings (application_id, rating, comment, rated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (application_id) DO UPDATE SET \
+             rating = excluded.rating, comment = excluded.comment, rated_at = excluded.rated_at"
+        )
+        .bind(row.application_id)
+        .bind(row.rating)
+        .bind(&row.comment)
+        .bind(row.rated_at)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn rating_get(&self, application_id: Uuid) -> StoreResult<Option<RatingRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, RatingRow>(
+            "SELECT application_id, rating, comment, rated_at FROM application_ratings \
+             WHERE application_id = $1"
+        )
+        .bind(application_id)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    /// Whether a notice of `kind` about an application already exists (reminders are sent
+    /// once per due date, so the kind carries the date).
+    pub async fn outbox_exists(&self, application_id: Uuid, kind: &str) -> StoreResult<bool> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM outbox WHERE application_id = $1 AND kind = $2"
+        )
+        .bind(application_id)
+        .bind(kind)
+        .fetch_one(p)
+        .await)?
+            > 0)
+    }
+
+    /// Open applications whose reply is due on or before `date`.
+    pub async fn applications_due_by(&self, date: Date) -> StoreResult<Vec<ApplicationRow>> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE reply_due_date <= $1 AND stage NOT IN \
+             ('issued', 'delivered', 'archived', 'abandoned', 'withdrawn') ORDER BY reply_due_date"
+        );
+        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
+        .bind(date)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn outbox_insert(&self, row: &OutboxRow) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        tx.outbox_insert(row).await?;
+        tx.commit().await
+    }
+}

@@ -718,3 +718,116 @@ async fn notices_are_mailed_through_smtp_with_retries() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn reminders_ratings_and_the_archive() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        let c = cast(&s).await?;
+        let app = s
+            .submit_application(&c.applicant, c.city, &form(DESCRIPTION), "k")
+            .await?;
+        act(
+            &s,
+            &c.clerk,
+            app.id,
+            Command::ConfirmReceipt {
+                receipt_date: s.clock.today_in_china(),
+            },
+        )
+        .await?;
+        // Due 2026-03-30; nothing to remind on 2026-03-02.
+        assert_eq!(s.write_due_reminders().await?, 0, "{}", db.label);
+        // 2026-03-25 is three working days before: the clerk and the reviewer are reminded once.
+        s.clock.advance(time::Duration::days(23));
+        let n = s.write_due_reminders().await?;
+        assert_eq!(n, 2, "clerk and department reviewer");
+        assert_eq!(
+            s.write_due_reminders().await?,
+            0,
+            "never twice for one due date"
+        );
+        assert!(
+            s.inbox(&c.clerk)
+                .await?
+                .iter()
+                .any(|n| n.kind.starts_with("reminder_due_soon"))
+        );
+        s.clock.advance(time::Duration::days(7));
+        assert_eq!(s.write_due_reminders().await?, 2, "overdue reminders");
+        // The applicant rates only an answered application.
+        assert!(matches!(
+            s.rate_reply(&c.applicant, app.id, "5", "").await,
+            Err(ServiceError::Conflict { .. })
+        ));
+        act(
+            &s,
+            &c.clerk,
+            app.id,
+            Command::DraftReply {
+                reply_kind: "disclosed".into(),
+                body: "予以公开。".into(),
+                withholds_information: false,
+            },
+        )
+        .await?;
+        act(&s, &c.clerk, app.id, Command::SubmitForReview).await?;
+        act(
+            &s,
+            &c.reviewer,
+            app.id,
+            Command::ApproveReview {
+                comment: "内部意见".into(),
+            },
+        )
+        .await?;
+        act(&s, &c.ogi, app.id, Command::IssueReply).await?;
+        assert!(matches!(
+            s.rate_reply(&c.applicant, app.id, "9", "").await,
+            Err(ServiceError::Invalid(_))
+        ));
+        assert!(matches!(
+            s.rate_reply(&c.clerk, app.id, "5", "").await,
+            Err(ServiceError::Forbidden)
+        ));
+        s.rate_reply(&c.applicant, app.id, "4", "答复及时").await?;
+        assert_eq!(s.db.rating_get(app.id).await?.map(|r| r.rating), Some(4));
+        // The archive: a valid ZIP with the form, the history and the reply; the applicant's
+        // copy leaves out internal review comments.
+        let (name, zip) = s.application_archive(&c.applicant, app.id).await?;
+        assert_eq!(name, "demo-city-2026-00001.zip");
+        let text = String::from_utf8_lossy(&zip);
+        assert!(
+            text.contains("application.json")
+                && text.contains("history.json")
+                && text.contains("reply.txt")
+        );
+        assert!(
+            !text.contains("内部意见"),
+            "internal review comments stay internal"
+        );
+        let (_, staff_zip) = s.application_archive(&c.clerk, app.id).await?;
+        assert!(String::from_utf8_lossy(&staff_zip).contains("内部意见"));
+        if std::process::Command::new("unzip")
+            .arg("-v")
+            .output()
+            .is_ok()
+        {
+            let path =
+                std::env::temp_dir().join(format!("gongkai-archive-{}.zip", uuid::Uuid::new_v4()));
+            std::fs::write(&path, &zip)?;
+            let check = std::process::Command::new("unzip")
+                .arg("-t")
+                .arg(&path)
+                .output()?;
+            let _ = std::fs::remove_file(&path);
+            assert!(
+                check.status.success(),
+                "unzip -t: {}",
+                String::from_utf8_lossy(&check.stdout)
+            );
+        }
+        db.finish().await;
+    }
+    Ok(())
+}

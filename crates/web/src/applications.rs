@@ -40,6 +40,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/my/applications", get(my_applications))
         .route("/applications/{id}", get(application_page))
         .route("/applications/{id}/act", post(act))
+        .route("/applications/{id}/rating", post(rate))
+        .route("/applications/{id}/archive.zip", get(archive))
         .route("/staff/applications", get(staff_queue))
         .route(
             "/staff/applications/new",
@@ -827,7 +829,17 @@ async fn application_view_page(
         })
         .collect();
     let selected_departments = &st.departments;
+    let rating = state
+        .services
+        .db
+        .rating_get(row.id)
+        .await
+        .map_err(ServiceError::from)?;
     Ok(ApplicationPage {
+        may_rate: is_applicant && stage_is_answered(stage),
+        rating: rating
+            .map(|r| format!("{} / 5 {}", r.rating, r.comment))
+            .unwrap_or_default(),
         problems,
         id: row.id.to_string(),
         version: row.version,
@@ -1208,4 +1220,62 @@ async fn act(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RatingForm {
+    rating: String,
+    rating_comment: String,
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<RatingForm>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?.clone();
+    let id = parse_id(&id)?;
+    match state
+        .services
+        .rate_reply(&actor, id, &form.rating, &form.rating_comment)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
+        Err(ServiceError::Invalid(p)) => {
+            let view = state.services.application(&actor, id).await?;
+            let page = application_view_page(&state, &ctx, view, Problems::from_form(ctx.lang, &p))
+                .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The application's archive as a ZIP download (never shown inline).
+async fn archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?.clone();
+    let (name, bytes) = state
+        .services
+        .application_archive(&actor, parse_id(&id)?)
+        .await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        name.replace(['"', '\\'], "_")
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/zip".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -515,4 +515,6 @@ pub(crate) struct ApplicationPage {
     pub departments: Vec<Choice>,
     pub reply_kinds: Vec<Choice>,
     pub today: String,
+    pub may_rate: bool,
+    pub rating: String,
 }
