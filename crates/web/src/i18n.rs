@@ -1021,6 +1021,27 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.department_id", "所属部门", "Department"),
     ("field.name", "名称", "Name"),
     ("field.account_id", "账户", "Account"),
+    ("application.rate", "评价答复", "Rate the reply"),
+    ("application.your_rating", "您的评价", "Your rating"),
+    (
+        "application.rating_question",
+        "您对本次答复的满意程度（1 最不满意，5 最满意）",
+        "How satisfied are you with the reply (1 least, 5 most)?",
+    ),
+    (
+        "application.rating_comment",
+        "意见和建议（选填）",
+        "Comments (optional)",
+    ),
+    ("application.submit_rating", "提交评价", "Submit the rating"),
+    (
+        "application.download_archive",
+        "下载申请档案（ZIP：申请、办理过程、答复）",
+        "Download the archive (ZIP: application, history, reply)",
+    ),
+    ("problem.rating_invalid", "请选择1至5分", "choose 1 to 5"),
+    ("field.rating", "评分", "Rating"),
+    ("field.rating_comment", "意见和建议", "Comments"),
 ];
 
 #[cfg(test)]
