@@ -364,6 +364,24 @@ pub enum Event {
         on: Date,
         reason: String,
     },
+    /// A fee notice (国办函〔2020〕109号) reached the applicant; the clock waits for payment.
+    FeeNoticeIssued {
+        #[serde(with = "iso_date")]
+        on: Date,
+        amount_fen: u64,
+        method: String,
+        #[serde(with = "iso_date")]
+        due: Date,
+    },
+    FeePaid {
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// The fee was not paid in time: the application is no longer handled (report row (六)2).
+    FeePaymentLapsed {
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
 }
 
 impl Event {
@@ -389,6 +407,9 @@ impl Event {
             Event::Delivered { .. } => "delivered",
             Event::Archived { .. } => "archived",
             Event::Withdrawn { .. } => "withdrawn",
+            Event::FeeNoticeIssued { .. } => "fee_notice_issued",
+            Event::FeePaid { .. } => "fee_paid",
+            Event::FeePaymentLapsed { .. } => "fee_payment_lapsed",
         }
     }
 
@@ -439,6 +460,9 @@ pub struct ApplicationState {
     pub review_steps: Vec<Role>,
     pub review_steps_done: Vec<Role>,
     pub issued_reply_kind: Option<String>,
+    /// An unpaid fee notice: (amount in fen, payment due date).
+    pub fee_pending: Option<(u64, Date)>,
+    pub fee_notice_issued: bool,
     /// The events that move the statutory clock, for `deadline::compute_deadlines`.
     pub clock_events: Vec<ClockEvent>,
 }
@@ -462,6 +486,8 @@ impl ApplicationState {
             review_steps: Vec::new(),
             review_steps_done: Vec::new(),
             issued_reply_kind: None,
+            fee_pending: None,
+            fee_notice_issued: false,
             clock_events: Vec::new(),
         }
     }
@@ -555,6 +581,13 @@ pub enum Command {
     Withdraw {
         reason: String,
     },
+    IssueFeeNotice {
+        amount_fen: u64,
+        method: String,
+        due: Date,
+    },
+    RecordFeePayment,
+    LapseFee,
 }
 
 impl Command {
@@ -579,6 +612,9 @@ impl Command {
             Command::MarkDelivered { .. } => "mark_delivered",
             Command::Archive => "archive",
             Command::Withdraw { .. } => "withdraw",
+            Command::IssueFeeNotice { .. } => "issue_fee_notice",
+            Command::RecordFeePayment => "record_fee_payment",
+            Command::LapseFee => "lapse_fee",
         }
     }
 }
@@ -642,6 +678,16 @@ pub enum Rejection {
     FlagsMissing,
     #[error("the delivery method is empty")]
     DeliveryMethodMissing,
+    #[error("a fee notice may be issued only once per application")]
+    FeeNoticeAlreadyIssued,
+    #[error("the fee amount must be positive")]
+    FeeAmountInvalid,
+    #[error("no fee is awaiting payment")]
+    NoFeePending,
+    #[error("the fee payment period has not ended yet")]
+    FeeNotYetDue,
+    #[error("the fee must be paid first")]
+    FeePending,
 }
 
 impl Rejection {
@@ -669,6 +715,11 @@ impl Rejection {
             Rejection::ReasonMissing => "reason_missing",
             Rejection::FlagsMissing => "flags_missing",
             Rejection::DeliveryMethodMissing => "delivery_method_missing",
+            Rejection::FeeNoticeAlreadyIssued => "fee_notice_already_issued",
+            Rejection::FeeAmountInvalid => "fee_amount_invalid",
+            Rejection::NoFeePending => "no_fee_pending",
+            Rejection::FeeNotYetDue => "fee_not_yet_due",
+            Rejection::FeePending => "fee_pending",
         }
     }
 }
@@ -882,6 +933,7 @@ pub fn decide(
                 state.open_consultations().next().is_none(),
                 Rejection::ConsultationsOpen,
             )?;
+            require(state.fee_pending.is_none(), Rejection::FeePending)?;
             require(!reply_kind.trim().is_empty(), Rejection::ReplyKindMissing)?;
             require(!body.trim().is_empty(), Rejection::ReplyBodyMissing)?;
             Ok(vec![Event::ReplyDrafted {
@@ -955,6 +1007,35 @@ pub fn decide(
             )?;
             staff(INTAKE_ROLES)?;
             Ok(vec![Event::Archived { on: today }])
+        }
+        Command::IssueFeeNotice {
+            amount_fen,
+            method,
+            due,
+        } => {
+            require_stage(state, &[Stage::Accepted, Stage::InHandling])?;
+            staff(INTAKE_ROLES)?;
+            require(!state.fee_notice_issued, Rejection::FeeNoticeAlreadyIssued)?;
+            require(*amount_fen > 0, Rejection::FeeAmountInvalid)?;
+            Ok(vec![Event::FeeNoticeIssued {
+                on: today,
+                amount_fen: *amount_fen,
+                method: method.clone(),
+                due: *due,
+            }])
+        }
+        Command::RecordFeePayment => {
+            require_stage(state, &[Stage::Accepted, Stage::InHandling])?;
+            staff(INTAKE_ROLES)?;
+            require(state.fee_pending.is_some(), Rejection::NoFeePending)?;
+            Ok(vec![Event::FeePaid { on: today }])
+        }
+        Command::LapseFee => {
+            require_stage(state, &[Stage::Accepted, Stage::InHandling])?;
+            staff(INTAKE_ROLES)?;
+            let (_, due) = state.fee_pending.ok_or(Rejection::NoFeePending)?;
+            require(today > due, Rejection::FeeNotYetDue)?;
+            Ok(vec![Event::FeePaymentLapsed { on: today }])
         }
         Command::Withdraw { reason } => {
             require_stage(state, WITHDRAWABLE)?;
@@ -1061,6 +1142,8 @@ pub fn apply(mut state: ApplicationState, event: &Event) -> ApplicationState {
         }
         Event::CorrectionLapsed { on } => {
             state.stage = Stage::Abandoned;
+            // Report table 三 row （六）1: no correction in time, no longer handled (Art. 30).
+            state.issued_reply_kind = Some("other_correction_not_made".to_string());
             state
                 .clock_events
                 .push(ClockEvent::CorrectionLapsed { date: *on });
@@ -1167,6 +1250,31 @@ pub fn apply(mut state: ApplicationState, event: &Event) -> ApplicationState {
         Event::Delivered { .. } => state.stage = Stage::Delivered,
         Event::Archived { .. } => state.stage = Stage::Archived,
         Event::Withdrawn { .. } => state.stage = Stage::Withdrawn,
+        Event::FeeNoticeIssued {
+            on,
+            amount_fen,
+            due,
+            ..
+        } => {
+            state.fee_notice_issued = true;
+            state.fee_pending = Some((*amount_fen, *due));
+            state
+                .clock_events
+                .push(ClockEvent::FeeNoticeIssued { date: *on });
+        }
+        Event::FeePaid { on } => {
+            state.fee_pending = None;
+            state.clock_events.push(ClockEvent::FeePaid { date: *on });
+        }
+        Event::FeePaymentLapsed { on } => {
+            state.fee_pending = None;
+            state.stage = Stage::Abandoned;
+            // Report table 三 row （六）2: the fee was not paid, the agency stops handling it.
+            state.issued_reply_kind = Some("other_fee_not_paid".to_string());
+            state
+                .clock_events
+                .push(ClockEvent::FeePaymentLapsed { date: *on });
+        }
     }
     state
 }

@@ -214,6 +214,13 @@ fn commands() -> Vec<Command> {
         Command::Withdraw {
             reason: String::new(),
         },
+        Command::IssueFeeNotice {
+            amount_fen: 200_000,
+            method: "per_application".into(),
+            due: date!(2026 - 04 - 17),
+        },
+        Command::RecordFeePayment,
+        Command::LapseFee,
     ]
 }
 
@@ -232,6 +239,7 @@ fn allowed(stage: Stage) -> &'static [&'static str] {
         Stage::CorrectionRequested => &["submit_correction", "lapse_correction", "withdraw"],
         Stage::Accepted => &[
             "assign",
+            "issue_fee_notice",
             "approve_extension",
             "flag_sensitivity",
             "draft_reply",
@@ -239,6 +247,7 @@ fn allowed(stage: Stage) -> &'static [&'static str] {
         ],
         Stage::InHandling => &[
             "assign",
+            "issue_fee_notice",
             "start_consultation",
             "answer_consultation",
             "approve_extension",
@@ -305,7 +314,9 @@ fn every_stage_times_every_command() {
                     assert!(
                         matches!(
                             rejection,
-                            Rejection::WrongStage(_) | Rejection::ConsultationsOpen
+                            Rejection::WrongStage(_)
+                                | Rejection::ConsultationsOpen
+                                | Rejection::NoFeePending
                         ),
                         "{stage:?} × {}: unexpected {rejection:?}",
                         command.name()
@@ -317,7 +328,7 @@ fn every_stage_times_every_command() {
             n_checked += 1;
         }
     }
-    assert_eq!(n_checked, 13 * 18);
+    assert_eq!(n_checked, 13 * 21);
 }
 
 /// Which roles may give each command (in a stage where it is legal).
@@ -905,5 +916,89 @@ fn a_correction_restarts_the_reply_period() {
     assert_eq!(
         summary.effective_reply().map(|d| d.due.date),
         Some(date!(2026 - 04 - 07))
+    );
+}
+
+#[test]
+fn a_fee_notice_pauses_the_clock_and_an_unpaid_fee_ends_the_application() {
+    let roles = [Role::OgiOffice];
+    let calendar = WorkingDayCalendar::builtin();
+    let rules = DeadlineRules::statutory();
+    let state = run(&with(
+        received(),
+        &[Event::Accepted {
+            on: date!(2026 - 03 - 03),
+        }],
+    ));
+    let before = compute_deadlines(&state.clock_events, &calendar, &rules)
+        .expect("deadlines")
+        .effective_reply()
+        .map(|d| d.due.date);
+    let state = step(
+        state,
+        Command::IssueFeeNotice {
+            amount_fen: 300_000,
+            method: "per_application".into(),
+            due: date!(2026 - 04 - 01),
+        },
+        &roles,
+        date!(2026 - 03 - 04),
+    );
+    assert_eq!(state.fee_pending, Some((300_000, date!(2026 - 04 - 01))));
+    // Drafting waits for payment; a second notice is refused.
+    let tiers = TierRules::default();
+    let acting = Acting {
+        roles: &roles,
+        is_applicant: false,
+        today: date!(2026 - 03 - 05),
+        tier_rules: &tiers,
+    };
+    assert_eq!(
+        decide(
+            &state,
+            &Command::DraftReply {
+                reply_kind: "disclosed".into(),
+                body: "x".into(),
+                withholds_information: false
+            },
+            &acting
+        ),
+        Err(Rejection::FeePending)
+    );
+    assert_eq!(
+        decide(
+            &state,
+            &Command::IssueFeeNotice {
+                amount_fen: 1,
+                method: "per_page".into(),
+                due: TODAY
+            },
+            &acting
+        ),
+        Err(Rejection::FeeNoticeAlreadyIssued)
+    );
+    assert_eq!(
+        decide(&state, &Command::LapseFee, &acting),
+        Err(Rejection::FeeNotYetDue)
+    );
+    let paid = step(
+        state.clone(),
+        Command::RecordFeePayment,
+        &roles,
+        date!(2026 - 03 - 11),
+    );
+    let after = compute_deadlines(&paid.clock_events, &calendar, &rules)
+        .expect("deadlines")
+        .effective_reply()
+        .map(|d| d.due.date);
+    assert!(
+        after > before,
+        "the wait for payment is not counted: {before:?} -> {after:?}"
+    );
+    let lapsed = step(state, Command::LapseFee, &roles, date!(2026 - 04 - 02));
+    assert_eq!(lapsed.stage, Stage::Abandoned);
+    assert_eq!(
+        lapsed.issued_reply_kind.as_deref(),
+        Some("other_fee_not_paid")
     );
 }

@@ -173,6 +173,27 @@ pub(crate) fn notice_for(row: &ApplicationRow, event: &Event) -> Option<Notice> 
                 ),
             )
         }
+        Event::FeeNoticeIssued {
+            amount_fen, due, ..
+        } => (
+            "fee_notice_issued",
+            format!(
+                "申请 {number} 需缴纳信息处理费 {}（《政府信息公开信息处理费管理办法》，国办函〔2020〕109号），请于 {} 前缴纳；缴费期间不计算答复期限，逾期未缴纳的不再处理。",
+                gongkai_domain::fees::format_fen_as_yuan(*amount_fen),
+                format_iso_date(*due)
+            ),
+            format!(
+                "Application {number} incurs an information processing fee; pay by {}.",
+                format_iso_date(*due)
+            ),
+        ),
+        Event::FeePaymentLapsed { .. } => (
+            "fee_payment_lapsed",
+            format!("申请 {number} 逾期未缴纳信息处理费，行政机关不再处理。"),
+            format!(
+                "The fee for application {number} was not paid in time; the application is no longer handled."
+            ),
+        ),
         Event::ReplyIssued { .. } => (
             "reply_issued",
             format!("申请 {number} 已作出答复，请登录平台查看并下载答复书。"),

@@ -831,3 +831,56 @@ async fn reminders_ratings_and_the_archive() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn fee_notice_pauses_and_an_unpaid_fee_ends_as_report_row_six_two() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        let c = cast(&s).await?;
+        let app = s
+            .submit_application(&c.applicant, c.city, &form(DESCRIPTION), "k")
+            .await?;
+        act(
+            &s,
+            &c.clerk,
+            app.id,
+            Command::ConfirmReceipt {
+                receipt_date: s.clock.today_in_china(),
+            },
+        )
+        .await?;
+        act(&s, &c.clerk, app.id, Command::Accept).await?;
+        // The 35th application of the month costs 200 元 (国办函〔2020〕109号 per-application tiers).
+        let amount_fen = gongkai_domain::fees::fee_for_applications_fen(34, 1);
+        assert_eq!(amount_fen, 20_000);
+        act(
+            &s,
+            &c.clerk,
+            app.id,
+            Command::IssueFeeNotice {
+                amount_fen,
+                method: "per_application".into(),
+                due: date!(2026 - 03 - 31),
+            },
+        )
+        .await?;
+        assert!(
+            s.inbox(&c.applicant)
+                .await?
+                .iter()
+                .any(|n| n.kind == "fee_notice_issued" && n.body.contains("200"))
+        );
+        s.clock.advance(time::Duration::days(30));
+        let lapsed = act(&s, &c.clerk, app.id, Command::LapseFee).await?;
+        assert_eq!(lapsed.stage(), Stage::Abandoned, "{}", db.label);
+        assert_eq!(
+            s.db.application_get(app.id)
+                .await?
+                .and_then(|r| r.reply_kind)
+                .as_deref(),
+            Some("other_fee_not_paid")
+        );
+        db.finish().await;
+    }
+    Ok(())
+}

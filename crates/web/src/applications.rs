@@ -649,6 +649,28 @@ fn event_title(lang: Lang, event: &Event) -> (String, String) {
             t("申请人撤回申请", "Withdrawn by the applicant"),
             reason.clone(),
         ),
+        Event::FeeNoticeIssued {
+            amount_fen, due, ..
+        } => (
+            t(
+                "发出信息处理费收费通知（国办函〔2020〕109号）",
+                "Fee notice issued",
+            ),
+            format!(
+                "{} · {} {}",
+                gongkai_domain::fees::format_fen_as_yuan(*amount_fen),
+                pick(lang, "缴费期限", "pay by"),
+                format_iso_date(*due)
+            ),
+        ),
+        Event::FeePaid { .. } => (t("已缴纳信息处理费", "Fee paid"), String::new()),
+        Event::FeePaymentLapsed { .. } => (
+            t(
+                "逾期未缴费，不再处理",
+                "Fee not paid in time; no longer handled",
+            ),
+            String::new(),
+        ),
     }
 }
 
@@ -671,7 +693,10 @@ fn event_date(event: &Event) -> Option<time::Date> {
         | Event::ReplyIssued { on }
         | Event::Delivered { on, .. }
         | Event::Archived { on }
-        | Event::Withdrawn { on, .. } => *on,
+        | Event::Withdrawn { on, .. }
+        | Event::FeeNoticeIssued { on, .. }
+        | Event::FeePaid { on }
+        | Event::FeePaymentLapsed { on } => *on,
         Event::Registered { receipt_date, .. } | Event::ReceiptConfirmed { receipt_date } => {
             *receipt_date
         }
@@ -750,6 +775,10 @@ async fn application_view_page(
             && st.correction_due.is_some_and(|d| today > d),
         submit_correction: is_applicant && stage == Stage::CorrectionRequested,
         withdraw: is_applicant && stage.is_open() && !matches!(stage, Stage::Issued),
+        fee_notice: intake
+            && matches!(stage, Stage::Accepted | Stage::InHandling)
+            && !st.fee_notice_issued,
+        fee_payment: intake && st.fee_pending.is_some(),
     };
     let departments = state.services.departments(row.agency_id).await?;
     let department_name = |id: &str| {
@@ -1114,6 +1143,42 @@ fn command_of(
         "withdraw" => Some(Command::Withdraw {
             reason: field(pairs, "withdraw_reason").to_string(),
         }),
+        "issue_fee_notice" => {
+            let method = field(pairs, "fee_method");
+            let units: Option<u32> = field(pairs, "fee_units")
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0);
+            let due = date_field("fee_due", None);
+            if !matches!(method, "per_application" | "per_page") {
+                problems.add("fee_method", "invalid");
+            }
+            // The amount follows the tiers of 国办函〔2020〕109号 and is never typed in: for
+            // per-application charging the count is this application's place in the month.
+            let amount_fen = units.map(|n| {
+                if method == "per_page" {
+                    gongkai_domain::fees::fee_for_pages_fen(n)
+                } else {
+                    gongkai_domain::fees::fee_for_applications_fen(n - 1, 1)
+                }
+            });
+            match amount_fen {
+                None => problems.add("fee_units", "number_invalid"),
+                Some(0) => problems.add("fee_units", "fee_not_due"),
+                Some(_) => {}
+            }
+            match (amount_fen, due) {
+                (Some(amount_fen), Some(due)) if amount_fen > 0 => Some(Command::IssueFeeNotice {
+                    amount_fen,
+                    method: method.to_string(),
+                    due,
+                }),
+                _ => None,
+            }
+        }
+        "record_fee_payment" => Some(Command::RecordFeePayment),
+        "lapse_fee" => Some(Command::LapseFee),
         _ => {
             problems.add("action", "invalid");
             None
@@ -1165,6 +1230,7 @@ fn refusal_field(code: &str) -> &'static str {
         "reply_body_missing" => "body",
         "reason_missing" => "rejection_reason",
         "delivery_method_missing" => "method",
+        "fee_amount_invalid" | "fee_notice_already_issued" => "fee_units",
         _ => "action",
     }
 }

@@ -1042,6 +1042,63 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("problem.rating_invalid", "请选择1至5分", "choose 1 to 5"),
     ("field.rating", "评分", "Rating"),
     ("field.rating_comment", "意见和建议", "Comments"),
+    ("action.fee_method", "计费方式", "Charging method"),
+    (
+        "fee.per_application",
+        "按件计收（同一申请人当月第几件）",
+        "Per application (which application of the month)",
+    ),
+    ("fee.per_page", "按量计收（页数）", "Per volume (pages)"),
+    (
+        "action.fee_units",
+        "当月第几件申请，或页数",
+        "The month's application count, or the number of pages",
+    ),
+    ("action.fee_due", "缴费期限", "Pay by"),
+    (
+        "action.issue_fee_notice",
+        "发出收费通知（金额按国办函〔2020〕109号计算）",
+        "Issue the fee notice (amount per 国办函〔2020〕109号)",
+    ),
+    ("action.record_fee_payment", "登记已缴费", "Record payment"),
+    (
+        "action.lapse_fee",
+        "逾期未缴费，不再处理",
+        "Fee not paid in time: stop handling",
+    ),
+    (
+        "problem.fee_not_due",
+        "按该数量不收取费用",
+        "no fee is due for this amount",
+    ),
+    (
+        "problem.fee_amount_invalid",
+        "费用金额无效",
+        "is not a valid amount",
+    ),
+    (
+        "problem.fee_notice_already_issued",
+        "收费通知已发出过",
+        "a fee notice was already issued",
+    ),
+    (
+        "problem.no_fee_pending",
+        "没有待缴的费用",
+        "no fee is awaiting payment",
+    ),
+    (
+        "problem.fee_not_yet_due",
+        "缴费期限尚未届满",
+        "the payment period has not ended",
+    ),
+    (
+        "problem.fee_pending",
+        "须先缴纳信息处理费",
+        "the fee must be paid first",
+    ),
+    ("field.fee_method", "计费方式", "Charging method"),
+    ("field.fee_units", "件数或页数", "Count or pages"),
+    ("field.fee_due", "缴费期限", "Pay by"),
 ];
 
 #[cfg(test)]

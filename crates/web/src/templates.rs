@@ -475,6 +475,8 @@ pub(crate) struct AllowedActions {
     pub lapse_correction: bool,
     pub submit_correction: bool,
     pub withdraw: bool,
+    pub fee_notice: bool,
+    pub fee_payment: bool,
 }
 
 #[derive(Template)]
