@@ -392,3 +392,35 @@ async fn healthz_answers_once_the_database_is_reachable() -> anyhow::Result<()> 
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn administrators_import_next_years_holidays_on_a_page() -> anyhow::Result<()> {
+    for (db, mut app) in apps().await? {
+        app.login("admin@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let page = app.get("/admin/calendar").await?;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("2026"), "the last loaded year is shown");
+        let bad = app.post_form("/admin/calendar", &[("arrangement", "{\"year\": 2027, \"days\": [{\"name\": \"春节\", \"date\": \"2027-13-01\", \"isOffDay\": true}]}")]).await?;
+        assert_eq!(bad.status, 422);
+        assert!(
+            bad.body.contains("2027-13-01"),
+            "the parser's precise message is shown"
+        );
+        let good = app
+            .post_form("/admin/calendar", &[("arrangement", "{\"year\": 2027, \"papers\": [\"https://www.gov.cn/example\"], \"days\": [{\"name\": \"春节\", \"date\": \"2027-02-08\", \"isOffDay\": true}]}")])
+            .await?;
+        assert_eq!(good.status, 200, "{}", good.body);
+        assert!(good.body.contains("已导入"));
+        assert!(
+            !app.services
+                .working_day_calendar()
+                .await?
+                .is_working_day(time::macros::date!(2027 - 02 - 08))
+        );
+        let mut clerk = app.fresh_client();
+        clerk.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        assert_eq!(clerk.get("/admin/calendar").await?.status, 403);
+        db.finish().await;
+    }
+    Ok(())
+}

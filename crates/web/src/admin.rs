@@ -42,6 +42,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/roles/{id}/revoke", post(revoke_role))
         .route("/admin/staff/{id}/active", post(set_active))
         .route("/admin/security", get(security_log))
+        .route("/admin/calendar", get(calendar_page).post(calendar_import))
 }
 
 fn require_staff(ctx: &Ctx) -> Result<&gongkai_service::Actor, WebError> {
@@ -608,4 +609,90 @@ async fn security_log(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
         base: Base::new(&ctx, "admin.security_log"),
         events,
     })
+}
+
+#[derive(Deserialize, Default)]
+struct CalendarForm {
+    #[serde(default)]
+    arrangement: String,
+}
+
+async fn calendar_view(
+    state: &AppState,
+    ctx: &Ctx,
+    problems: Problems,
+    arrangement: String,
+    notice: Option<String>,
+) -> Result<crate::templates::CalendarPage, WebError> {
+    let actor = require_staff(ctx)?;
+    if !(actor.is_installation_administrator() || actor.has_role(Role::SystemAdministrator)) {
+        return Err(WebError::Status(StatusCode::FORBIDDEN));
+    }
+    let calendar = state.services.working_day_calendar().await?;
+    let imported: Vec<i64> = state
+        .services
+        .db
+        .calendar_year_list()
+        .await
+        .map_err(ServiceError::from)?
+        .into_iter()
+        .map(|(year, _)| year)
+        .collect();
+    let years = calendar
+        .arrangements()
+        .map(|a| crate::templates::CalendarYearView {
+            year: a.year(),
+            n_days_off: a.days().iter().filter(|d| d.is_off_day).count(),
+            n_working_weekend_days: a.days().iter().filter(|d| !d.is_off_day).count(),
+            published: a.is_published(),
+            imported: imported.contains(&i64::from(a.year())),
+            source: a.source_urls().first().cloned().unwrap_or_default(),
+        })
+        .collect();
+    Ok(crate::templates::CalendarPage {
+        base: Base::new(ctx, "calendar.title").with_notice(notice),
+        problems,
+        years,
+        last_loaded_year: calendar
+            .last_loaded_year()
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
+        arrangement,
+    })
+}
+
+async fn calendar_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    render(calendar_view(&state, &ctx, Problems::default(), String::new(), None).await?)
+}
+
+async fn calendar_import(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<CalendarForm>,
+) -> Result<Response, WebError> {
+    let actor = require_staff(&ctx)?.clone();
+    // The parser's own message names the exact problem (a bad date, a duplicate, a weekday
+    // declared a working day), so it is shown as it is.
+    if let Err(e) = gongkai_domain::calendar::YearArrangement::parse_json(&form.arrangement) {
+        let mut problems = Problems::one(ctx.lang, "arrangement", "problem.calendar_invalid");
+        if let Some(item) = problems.items.first_mut() {
+            item.detail = e.to_string();
+        }
+        let page = calendar_view(&state, &ctx, problems, form.arrangement, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
+    }
+    let year = state
+        .services
+        .import_calendar_year(Some(&actor), &form.arrangement, &ctx.origin)
+        .await?;
+    let notice = format!("{} {year}", ctx.t("calendar.imported"));
+    render(
+        calendar_view(
+            &state,
+            &ctx,
+            Problems::default(),
+            String::new(),
+            Some(notice),
+        )
+        .await?,
+    )
 }

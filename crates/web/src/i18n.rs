@@ -1099,6 +1099,59 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.fee_method", "计费方式", "Charging method"),
     ("field.fee_units", "件数或页数", "Count or pages"),
     ("field.fee_due", "缴费期限", "Pay by"),
+    (
+        "calendar.title",
+        "工作日历（法定节假日与调休）",
+        "Working-day calendar (holidays and make-up days)",
+    ),
+    (
+        "calendar.intro",
+        "法定期限按工作日计算。国务院办公厅每年约11月公布下一年的节假日安排，请在公布后导入；尚未导入年份的期限显示为“暂定”。",
+        "Statutory periods count working days. The State Council publishes next year's arrangement around November; import it then. Deadlines in years not yet loaded are shown as provisional.",
+    ),
+    (
+        "calendar.last_loaded",
+        "已公布安排的最后年份",
+        "Last year with a published arrangement",
+    ),
+    ("calendar.year", "年份", "Year"),
+    ("calendar.days_off", "放假日", "Days off"),
+    (
+        "calendar.working_weekend_days",
+        "调休上班日",
+        "Make-up working days",
+    ),
+    ("calendar.published", "已公布", "Published"),
+    ("calendar.imported_flag", "来源", "Source"),
+    ("calendar.builtin", "内置", "Built in"),
+    ("calendar.imported_by_admin", "管理员导入", "Imported"),
+    (
+        "calendar.import",
+        "导入或更正一年的安排",
+        "Import or correct a year",
+    ),
+    (
+        "calendar.import_hint",
+        "格式与 holiday-cn 相同：{\"year\": 2027, \"papers\": [...], \"days\": [{\"name\": \"春节\", \"date\": \"2027-02-06\", \"isOffDay\": true}]}。导入后，所有未办结申请的期限将重新计算。",
+        "Same shape as holiday-cn: {\"year\": 2027, \"papers\": [...], \"days\": [...]}. Open applications' deadlines are recomputed after an import.",
+    ),
+    ("calendar.submit", "导入", "Import"),
+    (
+        "calendar.imported",
+        "已导入并重新计算期限：",
+        "Imported, deadlines recomputed:",
+    ),
+    (
+        "problem.calendar_invalid",
+        "节假日安排数据有误",
+        "is not a valid arrangement",
+    ),
+    (
+        "field.arrangement",
+        "节假日安排（JSON）",
+        "Arrangement (JSON)",
+    ),
+    ("admin.calendar", "工作日历", "Working-day calendar"),
 ];
 
 #[cfg(test)]
@@ -1141,6 +1194,7 @@ mod tests {
             include_str!("../templates/apply_choose.html"),
             include_str!("../templates/applications_list.html"),
             include_str!("../templates/application.html"),
+            include_str!("../templates/admin_calendar.html"),
         ];
         let mut n_used = 0;
         for source in sources {

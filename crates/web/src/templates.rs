@@ -88,6 +88,8 @@ pub(crate) struct ShownProblem {
     pub field: &'static str,
     pub label: &'static str,
     pub message: &'static str,
+    /// A precise detail from a parser (e.g. which line of an import is wrong), if any.
+    pub detail: String,
 }
 
 /// The problems of a rejected form, in the reader's language.
@@ -108,6 +110,7 @@ impl Problems {
                     field: p.field,
                     label: i18n::lookup(lang, &format!("field.{}", p.field)).unwrap_or(p.field),
                     message: i18n::problem(lang, p.code),
+                    detail: String::new(),
                 })
                 .collect(),
             prefix: "",
@@ -126,6 +129,7 @@ impl Problems {
                 field,
                 label: i18n::lookup(lang, &format!("field.{field}")).unwrap_or(field),
                 message: i18n::t(lang, message_key),
+                detail: String::new(),
             }],
             prefix: "",
         }
@@ -519,4 +523,23 @@ pub(crate) struct ApplicationPage {
     pub today: String,
     pub may_rate: bool,
     pub rating: String,
+}
+
+pub(crate) struct CalendarYearView {
+    pub year: i32,
+    pub n_days_off: usize,
+    pub n_working_weekend_days: usize,
+    pub published: bool,
+    pub imported: bool,
+    pub source: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_calendar.html")]
+pub(crate) struct CalendarPage {
+    pub base: Base,
+    pub problems: Problems,
+    pub years: Vec<CalendarYearView>,
+    pub last_loaded_year: String,
+    pub arrangement: String,
 }
