@@ -884,3 +884,30 @@ async fn fee_notice_pauses_and_an_unpaid_fee_ends_as_report_row_six_two() -> any
     }
     Ok(())
 }
+
+/// Every reply kind of Art. 36 (and the report rows it maps to) can be drafted, reviewed at
+/// its tier and issued, and the issued kind is what the annual report will count.
+#[tokio::test]
+async fn every_reply_kind_can_be_issued_at_its_review_tier() -> anyhow::Result<()> {
+    use gongkai_domain::reply::ReplyKind;
+    let db = gongkai_testkit::sqlite_db().await?;
+    let s = services(&db.db);
+    let c = cast(&s).await?;
+    for (i, kind) in ReplyKind::ALL.iter().enumerate() {
+        let app = s.submit_application(&c.applicant, c.city, &form(DESCRIPTION), &format!("kind-{i}")).await?;
+        act(&s, &c.clerk, app.id, Command::ConfirmReceipt { receipt_date: s.clock.today_in_china() }).await?;
+        act(&s, &c.clerk, app.id, Command::DraftReply { reply_kind: kind.row_code().into(), body: kind.template_zh().into(), withholds_information: kind.withholds_information() }).await?;
+        let review = act(&s, &c.clerk, app.id, Command::SubmitForReview).await?;
+        let expected_steps = if kind.withholds_information() { 3 } else { 1 };
+        assert_eq!(review.state.review_steps.len(), expected_steps, "{}", kind.row_code());
+        for reviewer in [&c.reviewer, &c.secrecy, &c.leader].into_iter().take(expected_steps) {
+            act(&s, reviewer, app.id, Command::ApproveReview { comment: String::new() }).await?;
+        }
+        act(&s, &c.ogi, app.id, Command::IssueReply).await?;
+        let row = s.db.application_get(app.id).await?.expect("row");
+        assert_eq!(row.reply_kind.as_deref(), Some(kind.row_code()));
+        assert_eq!(row.stage, "issued");
+    }
+    db.finish().await;
+    Ok(())
+}
