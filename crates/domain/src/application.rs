@@ -364,6 +364,15 @@ pub enum Event {
         on: Date,
         reason: String,
     },
+    /// A file was attached (by the applicant, e.g. an identity document, or by staff). The
+    /// bytes are stored once by their SHA-256; the event keeps the digest for the record.
+    AttachmentAdded {
+        #[serde(with = "iso_date")]
+        on: Date,
+        sha256: String,
+        filename: String,
+        size_bytes: u64,
+    },
     /// A fee notice (国办函〔2020〕109号) reached the applicant; the clock waits for payment.
     FeeNoticeIssued {
         #[serde(with = "iso_date")]
@@ -407,6 +416,7 @@ impl Event {
             Event::Delivered { .. } => "delivered",
             Event::Archived { .. } => "archived",
             Event::Withdrawn { .. } => "withdrawn",
+            Event::AttachmentAdded { .. } => "attachment_added",
             Event::FeeNoticeIssued { .. } => "fee_notice_issued",
             Event::FeePaid { .. } => "fee_paid",
             Event::FeePaymentLapsed { .. } => "fee_payment_lapsed",
@@ -1250,6 +1260,7 @@ pub fn apply(mut state: ApplicationState, event: &Event) -> ApplicationState {
         Event::Delivered { .. } => state.stage = Stage::Delivered,
         Event::Archived { .. } => state.stage = Stage::Archived,
         Event::Withdrawn { .. } => state.stage = Stage::Withdrawn,
+        Event::AttachmentAdded { .. } => {}
         Event::FeeNoticeIssued {
             on,
             amount_fen,

@@ -9,6 +9,7 @@
 mod agencies;
 mod applications;
 mod archive;
+mod attachments;
 mod auth;
 mod calendar;
 mod clock;
@@ -22,6 +23,7 @@ mod submission;
 pub use agencies::*;
 pub use applications::*;
 pub use archive::{crc32, zip_stored};
+pub use attachments::*;
 pub use auth::*;
 pub use clock::Clock;
 pub use demo::{DEMO_PASSWORD, DemoAccount, demo_accounts};

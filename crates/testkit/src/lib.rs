@@ -295,6 +295,45 @@ impl TestApp {
         self.send(builder.body(Body::from(body.to_string()))?).await
     }
 
+    /// Posts a multipart form with text fields and one file field named `file`, with a valid
+    /// CSRF token, like a browser uploading from a page.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        filename: &str,
+        content: &[u8],
+    ) -> anyhow::Result<TestResponse> {
+        let token = self.csrf_token().await?;
+        let boundary = "----gongkai-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        for (name, value) in all {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(path)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))?,
+        )
+        .await
+    }
+
     /// Signs in through the login form.
     pub async fn login(
         &mut self,

@@ -201,3 +201,66 @@ async fn application_forms_answer_garbage_with_a_4xx() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn attachments_upload_by_content_type_and_download_never_inline() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let mut applicant = TestApp::new(services(&db.db)).await?;
+        applicant
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let page = applicant.get("/a/demo-city/apply").await?;
+        let key = extract_input_value(&page.body, "idempotency_key").unwrap_or_default();
+        let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+        fields.push(("idempotency_key", &key));
+        let location = applicant
+            .post_form("/a/demo-city/apply", &fields)
+            .await?
+            .location()
+            .unwrap_or_default()
+            .to_string();
+        let upload = format!("{location}/attachments");
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+        let ok = applicant
+            .post_multipart(&upload, &[], "身份证复印件.pdf", pdf)
+            .await?;
+        assert_eq!(ok.status, 303, "{}", ok.body);
+        let html = applicant
+            .post_multipart(&upload, &[], "evil.pdf", b"<html><script>alert(1)</script>")
+            .await?;
+        assert_eq!(html.status, 422);
+        assert!(html.body.contains("只接受"));
+        let detail = applicant.get(&location).await?;
+        assert!(detail.body.contains("身份证复印件.pdf"));
+        let href = detail
+            .body
+            .split("href=\"")
+            .find(|p| p.contains("/attachments/"))
+            .and_then(|p| p.split('"').next())
+            .unwrap_or_default()
+            .to_string();
+        let download = applicant.get(&href).await?;
+        assert_eq!(download.status, 200);
+        assert_eq!(
+            download
+                .headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/octet-stream")
+        );
+        assert!(
+            download
+                .headers
+                .get("content-disposition")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .starts_with("attachment;")
+        );
+        assert_eq!(download.body.as_bytes(), pdf);
+        // Nobody signed out can fetch it.
+        let mut anonymous = applicant.fresh_client();
+        assert_eq!(anonymous.get(&href).await?.status, 303);
+        db.finish().await;
+    }
+    Ok(())
+}

@@ -42,6 +42,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/applications/{id}/act", post(act))
         .route("/applications/{id}/rating", post(rate))
         .route("/applications/{id}/archive.zip", get(archive))
+        .route(
+            "/applications/{id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_MAX_BYTES)),
+        )
+        .route(
+            "/applications/{id}/attachments/{attachment_id}",
+            get(download),
+        )
         .route("/staff/applications", get(staff_queue))
         .route(
             "/staff/applications/new",
@@ -663,6 +671,9 @@ fn event_title(lang: Lang, event: &Event) -> (String, String) {
                 format_iso_date(*due)
             ),
         ),
+        Event::AttachmentAdded { filename, .. } => {
+            (t("添加附件", "Attachment added"), filename.clone())
+        }
         Event::FeePaid { .. } => (t("已缴纳信息处理费", "Fee paid"), String::new()),
         Event::FeePaymentLapsed { .. } => (
             t(
@@ -696,6 +707,7 @@ fn event_date(event: &Event) -> Option<time::Date> {
         | Event::Withdrawn { on, .. }
         | Event::FeeNoticeIssued { on, .. }
         | Event::FeePaid { on }
+        | Event::AttachmentAdded { on, .. }
         | Event::FeePaymentLapsed { on } => *on,
         Event::Registered { receipt_date, .. } | Event::ReceiptConfirmed { receipt_date } => {
             *receipt_date
@@ -864,8 +876,23 @@ async fn application_view_page(
         .rating_get(row.id)
         .await
         .map_err(ServiceError::from)?;
+    let attachments = state
+        .services
+        .db
+        .attachments_of(row.id)
+        .await
+        .map_err(ServiceError::from)?
+        .into_iter()
+        .map(|a| crate::templates::AttachmentView {
+            href: format!("/applications/{}/attachments/{}", row.id, a.id),
+            filename: a.filename,
+            sha256: a.sha256,
+        })
+        .collect();
     Ok(ApplicationPage {
         may_rate: is_applicant && stage_is_answered(stage),
+        may_upload: (is_applicant && stage.is_open()) || is_staff_view,
+        attachments,
         rating: rating
             .map(|r| format!("{} / 5 {}", r.rating, r.comment))
             .unwrap_or_default(),
@@ -1340,6 +1367,90 @@ async fn archive(
                 "application/zip".to_string(),
             ),
             (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The largest upload request (one attachment plus the form fields).
+const UPLOAD_BODY_MAX_BYTES: usize = gongkai_service::ATTACHMENT_BYTES_MAX + 64 * 1024;
+
+async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?.clone();
+    let id = parse_id(&id)?;
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?
+    {
+        match field.name().unwrap_or("") {
+            "csrf_token" => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?;
+            }
+            "file" => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| WebError::Status(StatusCode::PAYLOAD_TOO_LARGE))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    let (name, bytes) = file.unwrap_or_default();
+    match state
+        .services
+        .add_attachment(&actor, id, &name, &bytes)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
+        Err(ServiceError::Invalid(p)) => {
+            let view = state.services.application(&actor, id).await?;
+            let page = application_view_page(&state, &ctx, view, Problems::from_form(ctx.lang, &p))
+                .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Serves an attachment as a download only: a hostile upload can never run as a page here.
+async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, attachment_id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?.clone();
+    let (row, bytes) = state
+        .services
+        .attachment(&actor, parse_id(&id)?, parse_id(&attachment_id)?)
+        .await?;
+    let encoded = crate::templates::encode(&row.filename);
+    let disposition = format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/octet-stream".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "sandbox".to_string(),
+            ),
         ],
         bytes,
     )

@@ -1152,6 +1152,29 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Arrangement (JSON)",
     ),
     ("admin.calendar", "工作日历", "Working-day calendar"),
+    ("application.attachments", "附件", "Attachments"),
+    (
+        "application.attach_file",
+        "添加附件（PDF、DOCX、XLSX、JPG、PNG 或 TXT，不超过20MB）",
+        "Attach a file (PDF, DOCX, XLSX, JPG, PNG or TXT, at most 20 MB)",
+    ),
+    ("application.upload", "上传", "Upload"),
+    (
+        "problem.file_too_large",
+        "文件超过20MB",
+        "is larger than 20 MB",
+    ),
+    (
+        "problem.file_type_not_allowed",
+        "只接受 PDF、DOCX、XLSX、JPG、PNG 或 TXT 文件",
+        "must be a PDF, DOCX, XLSX, JPG, PNG or TXT file",
+    ),
+    (
+        "problem.too_many_files",
+        "附件数量已达上限",
+        "too many files",
+    ),
+    ("field.file", "附件", "File"),
 ];
 
 #[cfg(test)]

@@ -523,6 +523,14 @@ pub(crate) struct ApplicationPage {
     pub today: String,
     pub may_rate: bool,
     pub rating: String,
+    pub may_upload: bool,
+    pub attachments: Vec<AttachmentView>,
+}
+
+pub(crate) struct AttachmentView {
+    pub href: String,
+    pub filename: String,
+    pub sha256: String,
 }
 
 pub(crate) struct CalendarYearView {
