@@ -894,14 +894,55 @@ async fn every_reply_kind_can_be_issued_at_its_review_tier() -> anyhow::Result<(
     let s = services(&db.db);
     let c = cast(&s).await?;
     for (i, kind) in ReplyKind::ALL.iter().enumerate() {
-        let app = s.submit_application(&c.applicant, c.city, &form(DESCRIPTION), &format!("kind-{i}")).await?;
-        act(&s, &c.clerk, app.id, Command::ConfirmReceipt { receipt_date: s.clock.today_in_china() }).await?;
-        act(&s, &c.clerk, app.id, Command::DraftReply { reply_kind: kind.row_code().into(), body: kind.template_zh().into(), withholds_information: kind.withholds_information() }).await?;
+        let app = s
+            .submit_application(
+                &c.applicant,
+                c.city,
+                &form(DESCRIPTION),
+                &format!("kind-{i}"),
+            )
+            .await?;
+        act(
+            &s,
+            &c.clerk,
+            app.id,
+            Command::ConfirmReceipt {
+                receipt_date: s.clock.today_in_china(),
+            },
+        )
+        .await?;
+        act(
+            &s,
+            &c.clerk,
+            app.id,
+            Command::DraftReply {
+                reply_kind: kind.row_code().into(),
+                body: kind.template_zh().into(),
+                withholds_information: kind.withholds_information(),
+            },
+        )
+        .await?;
         let review = act(&s, &c.clerk, app.id, Command::SubmitForReview).await?;
         let expected_steps = if kind.withholds_information() { 3 } else { 1 };
-        assert_eq!(review.state.review_steps.len(), expected_steps, "{}", kind.row_code());
-        for reviewer in [&c.reviewer, &c.secrecy, &c.leader].into_iter().take(expected_steps) {
-            act(&s, reviewer, app.id, Command::ApproveReview { comment: String::new() }).await?;
+        assert_eq!(
+            review.state.review_steps.len(),
+            expected_steps,
+            "{}",
+            kind.row_code()
+        );
+        for reviewer in [&c.reviewer, &c.secrecy, &c.leader]
+            .into_iter()
+            .take(expected_steps)
+        {
+            act(
+                &s,
+                reviewer,
+                app.id,
+                Command::ApproveReview {
+                    comment: String::new(),
+                },
+            )
+            .await?;
         }
         act(&s, &c.ogi, app.id, Command::IssueReply).await?;
         let row = s.db.application_get(app.id).await?.expect("row");
