@@ -455,3 +455,67 @@ impl Services {
 
 /// How long a worker may hold a claimed outbox row before another may take it.
 pub const OUTBOX_LEASE: Duration = Duration::minutes(5);
+
+/// One row of the department dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DepartmentWorkload {
+    /// Empty for applications not yet assigned.
+    pub department_id: String,
+    pub n_open: i64,
+    pub n_overdue: i64,
+    pub n_due_soon: i64,
+    pub n_answered: i64,
+    pub n_closed_otherwise: i64,
+}
+
+impl Services {
+    /// The workload of each department of an agency, for its leaders and OGI office: open,
+    /// overdue, due within three working days, answered, and closed without a reply.
+    pub async fn department_workload(
+        &self,
+        actor: &Actor,
+        agency_id: Uuid,
+    ) -> ServiceResult<Vec<DepartmentWorkload>> {
+        if self.roles_in_agency(actor, agency_id).is_empty() {
+            return Err(ServiceError::Forbidden);
+        }
+        let calendar = self.working_day_calendar().await?;
+        let today = self.clock.today_in_china();
+        let soon = calendar
+            .add_working_days(
+                today,
+                crate::REMINDER_WORKING_DAYS_BEFORE,
+                Default::default(),
+            )
+            .date;
+        let mut rows: Vec<DepartmentWorkload> = Vec::new();
+        for stat in self.db.application_stats(agency_id, today, soon).await? {
+            let index = match rows
+                .iter()
+                .position(|r| r.department_id == stat.lead_department_id)
+            {
+                Some(i) => i,
+                None => {
+                    rows.push(DepartmentWorkload {
+                        department_id: stat.lead_department_id.clone(),
+                        ..Default::default()
+                    });
+                    rows.len() - 1
+                }
+            };
+            let row = &mut rows[index];
+            match Stage::parse(&stat.stage) {
+                Some(stage) if stage.is_open() => {
+                    row.n_open += stat.n_applications;
+                    row.n_overdue += stat.n_overdue;
+                    row.n_due_soon += stat.n_due_soon;
+                }
+                Some(Stage::Issued | Stage::Delivered | Stage::Archived) => {
+                    row.n_answered += stat.n_applications
+                }
+                _ => row.n_closed_otherwise += stat.n_applications,
+            }
+        }
+        Ok(rows)
+    }
+}

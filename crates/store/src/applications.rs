@@ -665,3 +665,40 @@ impl Db {
         tx.commit().await
     }
 }
+
+/// One cell group of the department dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StageStatsRow {
+    pub lead_department_id: String,
+    pub stage: String,
+    pub n_applications: i64,
+    pub n_overdue: i64,
+    pub n_due_soon: i64,
+}
+
+impl Db {
+    /// Counts an agency's applications by lead department and stage, with how many are
+    /// overdue (due before `today`) and due soon (due on or before `soon`).
+    pub async fn application_stats(
+        &self,
+        agency_id: Uuid,
+        today: Date,
+        soon: Date,
+    ) -> StoreResult<Vec<StageStatsRow>> {
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, StageStatsRow>(
+            "SELECT COALESCE(lead_department_id, '') AS lead_department_id, stage, \
+             COUNT(*) AS n_applications, \
+             COALESCE(SUM(CASE WHEN reply_due_date < $2 THEN 1 ELSE 0 END), 0) AS n_overdue, \
+             COALESCE(SUM(CASE WHEN reply_due_date >= $2 AND reply_due_date <= $3 THEN 1 ELSE 0 END), 0) AS n_due_soon \
+             FROM applications WHERE agency_id = $1 GROUP BY COALESCE(lead_department_id, ''), stage \
+             ORDER BY 1, 2"
+        )
+        .bind(agency_id)
+        .bind(today)
+        .bind(soon)
+        .fetch_all(p)
+        .await
+        })?)
+    }
+}

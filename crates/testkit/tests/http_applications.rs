@@ -264,3 +264,39 @@ async fn attachments_upload_by_content_type_and_download_never_inline() -> anyho
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn leaders_see_the_workload_of_each_department() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let mut applicant = TestApp::new(services(&db.db)).await?;
+        applicant
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        for i in 0..2 {
+            let key = format!("dashboard-{i}");
+            let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+            fields.push(("idempotency_key", &key));
+            assert_eq!(
+                applicant
+                    .post_form("/a/demo-city/apply", &fields)
+                    .await?
+                    .status,
+                303
+            );
+        }
+        let mut leader = applicant.fresh_client();
+        leader
+            .login("leader@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let page = leader.get("/staff/dashboard").await?;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("尚未分办"));
+        assert!(
+            page.body.contains("<td>2</td>"),
+            "two open, unassigned applications"
+        );
+        assert_eq!(applicant.get("/staff/dashboard").await?.status, 403);
+        db.finish().await;
+    }
+    Ok(())
+}

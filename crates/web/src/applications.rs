@@ -51,6 +51,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(download),
         )
         .route("/staff/applications", get(staff_queue))
+        .route("/staff/dashboard", get(dashboard))
         .route(
             "/staff/applications/new",
             get(register_page).post(register_submit),
@@ -1455,4 +1456,47 @@ async fn download(
         bytes,
     )
         .into_response())
+}
+
+async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?.clone();
+    let tree = state.services.agency_tree().await?;
+    let base = Base::new(&ctx, "dashboard.title");
+    let mut agencies = Vec::new();
+    for agency in &tree.agencies {
+        if state.services.roles_in_agency(&actor, agency.id).is_empty() {
+            continue;
+        }
+        let departments = state.services.departments(agency.id).await?;
+        let rows = state
+            .services
+            .department_workload(&actor, agency.id)
+            .await?
+            .into_iter()
+            .map(|w| crate::templates::WorkloadView {
+                department: if w.department_id.is_empty() {
+                    ctx.t("dashboard.unassigned").to_string()
+                } else {
+                    departments
+                        .iter()
+                        .find(|d| d.id.to_string() == w.department_id)
+                        .map(|d| base.pick(&d.name_zh, &d.name_en).to_string())
+                        .unwrap_or(w.department_id.clone())
+                },
+                n_open: w.n_open,
+                n_overdue: w.n_overdue,
+                n_due_soon: w.n_due_soon,
+                n_answered: w.n_answered,
+                n_closed_otherwise: w.n_closed_otherwise,
+            })
+            .collect();
+        agencies.push(crate::templates::AgencyWorkload {
+            name: base.pick(&agency.name_zh, &agency.name_en).to_string(),
+            rows,
+        });
+    }
+    if agencies.is_empty() {
+        return Err(WebError::Status(StatusCode::FORBIDDEN));
+    }
+    render(crate::templates::DashboardPage { base, agencies })
 }

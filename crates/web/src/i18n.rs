@@ -1175,6 +1175,22 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "too many files",
     ),
     ("field.file", "附件", "File"),
+    ("dashboard.title", "办理情况看板", "Workload dashboard"),
+    ("dashboard.department", "牵头部门", "Lead department"),
+    ("dashboard.unassigned", "尚未分办", "Not yet assigned"),
+    ("dashboard.open", "办理中", "Open"),
+    ("dashboard.overdue", "已逾期", "Overdue"),
+    (
+        "dashboard.due_soon",
+        "3个工作日内到期",
+        "Due within 3 working days",
+    ),
+    ("dashboard.answered", "已答复", "Answered"),
+    (
+        "dashboard.closed_otherwise",
+        "撤回或终止",
+        "Withdrawn or ended",
+    ),
 ];
 
 #[cfg(test)]
@@ -1218,6 +1234,7 @@ mod tests {
             include_str!("../templates/applications_list.html"),
             include_str!("../templates/application.html"),
             include_str!("../templates/admin_calendar.html"),
+            include_str!("../templates/dashboard.html"),
         ];
         let mut n_used = 0;
         for source in sources {

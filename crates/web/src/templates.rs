@@ -551,3 +551,24 @@ pub(crate) struct CalendarPage {
     pub last_loaded_year: String,
     pub arrangement: String,
 }
+
+pub(crate) struct WorkloadView {
+    pub department: String,
+    pub n_open: i64,
+    pub n_overdue: i64,
+    pub n_due_soon: i64,
+    pub n_answered: i64,
+    pub n_closed_otherwise: i64,
+}
+
+pub(crate) struct AgencyWorkload {
+    pub name: String,
+    pub rows: Vec<WorkloadView>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub(crate) struct DashboardPage {
+    pub base: Base,
+    pub agencies: Vec<AgencyWorkload>,
+}
