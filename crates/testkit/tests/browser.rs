@@ -207,6 +207,31 @@ async fn walk(c: &Client, base: &str, axe_source: &str) -> Result<()> {
             .await?;
     }
 
+    // The application form, submitted empty (every problem listed), then filled in; the
+    // applicant's application page with its timeline and deadlines; the list of applications.
+    go(c, &format!("{base}/a/demo-city/apply")).await?;
+    wait_css(c, "#information_description", "the application form").await?;
+    audit.run(c, "application form (en, large text)").await?;
+    click(c, r#"main form button[type="submit"]"#).await?;
+    wait_css(c, ".error-summary", "the application form's error summary").await?;
+    audit
+        .run(c, "application form with errors (en, large text)")
+        .await?;
+    fill(c, "#identity_number", "11010519491231002X").await?;
+    fill(c, "#contact_phone", "13800138000").await?;
+    fill(
+        c,
+        "#information_description",
+        "请公开《示范市2025年公共停车场建设规划》全文",
+    )
+    .await?;
+    click(c, r#"main form button[type="submit"]"#).await?;
+    wait_css(c, "#timeline-title", "the application page").await?;
+    audit.run(c, "application page (en, large text)").await?;
+    go(c, &format!("{base}/my/applications")).await?;
+    wait_css(c, "main table", "the list of applications").await?;
+    audit.run(c, "my applications (en, large text)").await?;
+
     audit.finish()
 }
 
