@@ -525,15 +525,17 @@ impl Services {
         origin: &RequestOrigin,
     ) -> ServiceResult<String> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(ServiceError::invalid(
-                "name",
-                if name.is_empty() {
-                    "required"
-                } else {
-                    "too_long"
-                },
-            ));
+        let problem = if name.is_empty() {
+            Some("required")
+        } else if name.chars().count() > 100 {
+            Some("too_long")
+        } else if name.chars().any(char::is_control) {
+            Some("invalid_characters")
+        } else {
+            None
+        };
+        if let Some(code) = problem {
+            return Err(ServiceError::invalid("name", code));
         }
         let token = format!("gk_{}", random_hex(32)?);
         self.db

@@ -111,6 +111,8 @@ impl Services {
             problems.add("display_name", "required");
         } else if display_name.chars().count() > DISPLAY_NAME_LENGTH_MAX_CHARS {
             problems.add("display_name", "too_long");
+        } else if display_name.chars().any(char::is_control) {
+            problems.add("display_name", "invalid_characters");
         }
         if let Err(code) = check_new_password(input.initial_password) {
             problems.add("initial_password", code);

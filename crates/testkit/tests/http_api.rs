@@ -192,3 +192,47 @@ async fn api_register_login_and_tokens() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn nul_characters_are_refused_on_every_database() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let mut app = TestApp::new(services(&db.db)).await?;
+        let login = app
+            .send_json(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({ "identifier": "admin@demo.gongkai.cn", "password": DEMO_PASSWORD }),
+                None,
+            )
+            .await?;
+        assert_eq!(login.status, 200);
+        let csrf = app.get("/api/v1/csrf").await?.json()["csrf_token"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let token = app
+            .send(
+                axum::http::Request::post("/api/v1/me/tokens")
+                    .header("content-type", "application/json")
+                    .header("x-csrf-token", &csrf)
+                    .body(axum::body::Body::from(
+                        json!({ "name": "a\u{0}b" }).to_string(),
+                    ))?,
+            )
+            .await?;
+        assert_eq!(token.status, 422, "{}: {}", db.label, token.body);
+        let staff = app
+            .send(
+                axum::http::Request::post("/api/v1/agencies/demo-city/staff")
+                    .header("content-type", "application/json")
+                    .header("x-csrf-token", &csrf)
+                    .body(axum::body::Body::from(
+                        json!({ "email": "nul@example.cn", "display_name": "\u{0}", "initial_password": "long enough password", "role": "clerk" }).to_string(),
+                    ))?,
+            )
+            .await?;
+        assert_eq!(staff.status, 422, "{}", staff.body);
+        db.finish().await;
+    }
+    Ok(())
+}

@@ -300,3 +300,86 @@ async fn leaders_see_the_workload_of_each_department() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn applicants_see_milestones_not_internal_steps_and_nul_is_refused() -> anyhow::Result<()> {
+    use gongkai_domain::application::{Command, ConsultationParty};
+    for db in all_databases().await? {
+        let mut applicant = TestApp::new(services(&db.db)).await?;
+        applicant
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+        fields.push(("idempotency_key", "internal-steps"));
+        let location = applicant
+            .post_form("/a/demo-city/apply", &fields)
+            .await?
+            .location()
+            .unwrap_or_default()
+            .to_string();
+        let id = uuid::Uuid::parse_str(location.trim_start_matches("/applications/"))?;
+        let s = applicant.services.clone();
+        let origin = gongkai_service::RequestOrigin::default();
+        let clerk = s
+            .login("clerk@demo.gongkai.cn", DEMO_PASSWORD, &origin)
+            .await?
+            .actor;
+        let department = s
+            .departments(s.agency_by_slug("demo-city").await?.id)
+            .await?[0]
+            .id
+            .to_string();
+        for command in [
+            Command::ConfirmReceipt {
+                receipt_date: s.clock.today_in_china(),
+            },
+            Command::Accept,
+            Command::Assign {
+                departments: vec![department.clone()],
+                lead: department.clone(),
+            },
+            Command::StartConsultation {
+                id: "c1".into(),
+                party: ConsultationParty::Department,
+                party_name: "市财政局".into(),
+                due: s.clock.today_in_china(),
+            },
+            Command::AnswerConsultation {
+                id: "c1".into(),
+                answer: "内部会办意见：建议不公开".into(),
+            },
+        ] {
+            let version = s.db.application_get(id).await?.expect("row").version;
+            s.act_on_application(&clerk, id, version, command).await?;
+        }
+        let page = applicant.get(&location).await?;
+        assert!(page.body.contains("确认收到申请"), "milestones are shown");
+        assert!(
+            !page.body.contains("内部会办意见"),
+            "internal answers are not"
+        );
+        // NUL in any form field is a clear 400, never a 500 on PostgreSQL.
+        let nul = applicant
+            .post_form(
+                &format!("{location}/act"),
+                &[
+                    ("version", "1"),
+                    ("action", "withdraw"),
+                    ("withdraw_reason", "a\u{0}b"),
+                ],
+            )
+            .await?;
+        assert_eq!(nul.status, 400, "{}", db.label);
+        let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+        fields.push(("idempotency_key", "nul\u{0}key"));
+        assert_eq!(
+            applicant
+                .post_form("/a/demo-city/apply", &fields)
+                .await?
+                .status,
+            400
+        );
+        db.finish().await;
+    }
+    Ok(())
+}

@@ -829,9 +829,26 @@ async fn application_view_page(
             }
         })
         .collect();
-    // Staff see the internal drafting steps; the applicant sees milestones only.
+    // Staff see every step; the applicant sees the milestones, not the internal drafting,
+    // review and department consultations (whose answers are internal working papers).
     if !is_staff_view {
-        timeline.retain(|t| !t.title.is_empty());
+        let internal: Vec<bool> = view
+            .events
+            .iter()
+            .map(|(_, e)| match e {
+                Event::Assigned { .. }
+                | Event::ConsultationAnswered { .. }
+                | Event::SensitivityFlagged { .. }
+                | Event::ReplyDrafted { .. }
+                | Event::SubmittedForReview { .. }
+                | Event::ReviewApproved { .. }
+                | Event::ReviewRejected { .. } => true,
+                Event::ConsultationStarted { party, .. } => *party == ConsultationParty::Department,
+                _ => false,
+            })
+            .collect();
+        let mut flags = internal.into_iter();
+        timeline.retain(|_| !flags.next().unwrap_or(false));
     }
     let deadlines: Vec<DeadlineView> = view
         .deadlines

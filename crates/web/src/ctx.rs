@@ -228,6 +228,14 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| WebError::Status(axum::http::StatusCode::PAYLOAD_TOO_LARGE))?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| WebError::Status(axum::http::StatusCode::BAD_REQUEST))?;
+        // A NUL character is never legitimate in a form, and PostgreSQL cannot store it in
+        // text: it is refused here, once for every form, as a bad request.
+        if pairs
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(WebError::Status(axum::http::StatusCode::BAD_REQUEST));
+        }
         let submitted = pairs
             .iter()
             .find(|(k, _)| k == CSRF_FIELD)
