@@ -18,4 +18,5 @@ pub mod fees;
 pub mod form;
 pub mod identity;
 pub mod reply;
+pub mod report;
 pub mod tlog;

@@ -17,6 +17,7 @@ mod demo;
 mod error;
 mod outbox;
 mod reminders;
+mod report;
 mod staff;
 mod submission;
 
@@ -32,6 +33,7 @@ pub use gongkai_notify::{Mailer, SmtpSettings};
 pub use gongkai_store::{Backend, Db};
 pub use outbox::*;
 pub use reminders::*;
+pub use report::*;
 pub use staff::*;
 
 use sha2::{Digest, Sha256};

@@ -702,3 +702,21 @@ impl Db {
         })?)
     }
 }
+
+impl Db {
+    /// Every application of an agency (for the annual report, which must see them all).
+    pub async fn applications_of_agency(
+        &self,
+        agency_id: Uuid,
+    ) -> StoreResult<Vec<ApplicationRow>> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE agency_id = $1 ORDER BY created_at, id"
+        );
+        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
+        .bind(agency_id)
+        .fetch_all(p)
+        .await)?)
+    }
+}

@@ -383,3 +383,99 @@ async fn applicants_see_milestones_not_internal_steps_and_nul_is_refused() -> an
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_annual_report_table_is_computed_from_the_applications() -> anyhow::Result<()> {
+    use gongkai_domain::application::Command;
+    for db in all_databases().await? {
+        let mut applicant = TestApp::new(services(&db.db)).await?;
+        applicant
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let mut ids = Vec::new();
+        for i in 0..3 {
+            let key = format!("report-{i}");
+            let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+            fields.push(("idempotency_key", &key));
+            let location = applicant
+                .post_form("/a/demo-city/apply", &fields)
+                .await?
+                .location()
+                .unwrap_or_default()
+                .to_string();
+            ids.push(uuid::Uuid::parse_str(
+                location.trim_start_matches("/applications/"),
+            )?);
+        }
+        let s = applicant.services.clone();
+        let origin = gongkai_service::RequestOrigin::default();
+        let clerk = s
+            .login("clerk@demo.gongkai.cn", DEMO_PASSWORD, &origin)
+            .await?
+            .actor;
+        let reviewer = s
+            .login("reviewer@demo.gongkai.cn", DEMO_PASSWORD, &origin)
+            .await?
+            .actor;
+        let ogi = s
+            .login("ogi@demo.gongkai.cn", DEMO_PASSWORD, &origin)
+            .await?
+            .actor;
+        // Two received; one of them answered; the third never confirmed (not counted).
+        for id in &ids[..2] {
+            let v = s.db.application_get(*id).await?.expect("row").version;
+            s.act_on_application(
+                &clerk,
+                *id,
+                v,
+                Command::ConfirmReceipt {
+                    receipt_date: s.clock.today_in_china(),
+                },
+            )
+            .await?;
+        }
+        for (actor, command) in [
+            (
+                &clerk,
+                Command::DraftReply {
+                    reply_kind: "disclosed".into(),
+                    body: "予以公开".into(),
+                    withholds_information: false,
+                },
+            ),
+            (&clerk, Command::SubmitForReview),
+            (
+                &reviewer,
+                Command::ApproveReview {
+                    comment: String::new(),
+                },
+            ),
+            (&ogi, Command::IssueReply),
+        ] {
+            let v = s.db.application_get(ids[0]).await?.expect("row").version;
+            s.act_on_application(actor, ids[0], v, command).await?;
+        }
+        let report = s
+            .annual_table3(Some(&ogi), s.agency_by_slug("demo-city").await?.id, 2026)
+            .await?;
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let mut staff = applicant.fresh_client();
+        staff.login("ogi@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let page = staff.get("/staff/report?year=2026").await?;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("一、本年新收政府信息公开申请数量"));
+        assert!(page.body.contains("全部勾稽关系校验通过"));
+        assert!(page.body.contains("<th scope=\"row\">"));
+        let drill = staff
+            .get("/staff/report?year=2026&row=disclosed&column=0")
+            .await?;
+        assert!(
+            drill.body.contains("demo-city-2026-00001"),
+            "drill-down lists the application"
+        );
+        assert_eq!(staff.get("/staff/report?year=abc").await?.status, 400);
+        assert_eq!(applicant.get("/staff/report").await?.status, 403);
+        db.finish().await;
+    }
+    Ok(())
+}

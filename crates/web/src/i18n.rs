@@ -1191,6 +1191,45 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "撤回或终止",
         "Withdrawn or ended",
     ),
+    (
+        "report.title",
+        "年度报告：收到和处理政府信息公开申请情况",
+        "Annual report: applications received and handled",
+    ),
+    (
+        "report.table3",
+        "三、收到和处理政府信息公开申请情况",
+        "Table 三: applications received and handled",
+    ),
+    (
+        "report.intro",
+        "本表按国办公开办函〔2021〕30号格式，根据每件申请的收到日期和办结情况实时计算；点击数字可查看计入该格的申请。",
+        "Computed live from each application's receipt and outcome, in the format of 国办公开办函〔2021〕30号; follow a number to the applications it counts.",
+    ),
+    ("report.year", "年度", "Year"),
+    ("report.show", "显示", "Show"),
+    (
+        "report.consistent",
+        "全部勾稽关系校验通过。",
+        "Every consistency rule holds.",
+    ),
+    (
+        "report.inconsistent",
+        "以下勾稽关系未通过，不得发布：",
+        "These consistency rules fail; the report cannot be published:",
+    ),
+    ("report.applicant", "申请人情况", "Applicants"),
+    (
+        "report.legal_persons",
+        "法人或其他组织",
+        "Legal persons and other organisations",
+    ),
+    ("report.item", "项目", "Item"),
+    (
+        "report.drill",
+        "计入该格的申请",
+        "Applications counted in this cell",
+    ),
 ];
 
 #[cfg(test)]
@@ -1235,6 +1274,7 @@ mod tests {
             include_str!("../templates/application.html"),
             include_str!("../templates/admin_calendar.html"),
             include_str!("../templates/dashboard.html"),
+            include_str!("../templates/report_table3.html"),
         ];
         let mut n_used = 0;
         for source in sources {

@@ -572,3 +572,26 @@ pub(crate) struct DashboardPage {
     pub base: Base,
     pub agencies: Vec<AgencyWorkload>,
 }
+
+pub(crate) struct ReportRowView {
+    pub label: String,
+    pub code: String,
+    pub cells: Vec<(usize, u64)>,
+}
+
+pub(crate) struct DrillView {
+    pub row_label: String,
+    pub column_label: &'static str,
+    pub references: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report_table3.html")]
+pub(crate) struct ReportPage {
+    pub base: Base,
+    pub agency_name: String,
+    pub year: i32,
+    pub rows: Vec<ReportRowView>,
+    pub problems: Vec<String>,
+    pub drill: Option<DrillView>,
+}
