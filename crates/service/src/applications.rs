@@ -356,6 +356,14 @@ impl Services {
                 },
                 other => other.into(),
             })?;
+            let leaf = crate::transparency::application_event_leaf(
+                &view.row.receipt_number,
+                first_seq + i as i64,
+                event.kind(),
+                &event.to_json(),
+                now,
+            )?;
+            crate::transparency::append_leaf(&mut tx, &leaf, now).await?;
             if let Some(notice) = notice_for(&view.row, event) {
                 tx.outbox_insert(&outbox_row(&view.row, notice, now))
                     .await?;

@@ -128,6 +128,14 @@ impl Services {
             },
             other => other.into(),
         })?;
+        let leaf = crate::transparency::application_event_leaf(
+            &view.row.receipt_number,
+            seq,
+            event.kind(),
+            &event.to_json(),
+            now,
+        )?;
+        crate::transparency::append_leaf(&mut tx, &leaf, now).await?;
         tx.commit().await?;
         Ok(row)
     }

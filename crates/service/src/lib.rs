@@ -20,6 +20,7 @@ mod reminders;
 mod report;
 mod staff;
 mod submission;
+mod transparency;
 
 pub use agencies::*;
 pub use applications::*;
@@ -35,6 +36,7 @@ pub use outbox::*;
 pub use reminders::*;
 pub use report::*;
 pub use staff::*;
+pub use transparency::TreeHead;
 
 use sha2::{Digest, Sha256};
 

@@ -244,6 +244,14 @@ impl Services {
             occurred_at: now,
         })
         .await?;
+        let leaf = crate::transparency::application_event_leaf(
+            &row.receipt_number,
+            0,
+            first_event.kind(),
+            &first_event.to_json(),
+            now,
+        )?;
+        crate::transparency::append_leaf(&mut tx, &leaf, now).await?;
         if let Some(notice) = notice_for(&row, &first_event) {
             tx.outbox_insert(&outbox_row(&row, notice, now)).await?;
         }

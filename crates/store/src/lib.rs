@@ -12,11 +12,13 @@ mod agencies;
 mod applications;
 mod calendar;
 mod security;
+mod tlog;
 
 pub use accounts::*;
 pub use agencies::*;
 pub use applications::*;
 pub use security::*;
+pub use tlog::*;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{

@@ -1230,6 +1230,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "计入该格的申请",
         "Applications counted in this cell",
     ),
+    (
+        "problem.proof_out_of_range",
+        "证明请求的序号或树大小超出日志范围",
+        "is outside the log's range",
+    ),
+    ("problem.year_invalid", "年度无效", "is not a valid year"),
 ];
 
 #[cfg(test)]

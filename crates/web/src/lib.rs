@@ -16,6 +16,7 @@ mod error;
 pub mod i18n;
 mod pages;
 mod templates;
+mod transparency;
 
 pub use ctx::{Ctx, SESSION_COOKIE};
 pub use error::WebError;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(applications::routes())
+        .merge(transparency::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))
