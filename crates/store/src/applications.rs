@@ -392,7 +392,14 @@ impl Db {
             sql.push_str(&format!("{}${n}", if i > 0 { ", " } else { "" }));
         }
         sql.push(')');
-        if !filter.stages.is_empty() {
+        // "Every open stage" is written as the literal predicate of the partial index
+        // `applications_open_queue` (the closed stages are constants of the domain, not
+        // input), because a database uses a partial index only when the query's own predicate
+        // visibly implies it; bound values would hide that.
+        let open_only = is_every_open_stage(&filter.stages);
+        if open_only {
+            sql.push_str(&format!(" AND stage NOT IN ({})", closed_stage_literals()));
+        } else if !filter.stages.is_empty() {
             sql.push_str(" AND stage IN (");
             for i in 0..filter.stages.len() {
                 n += 1;
@@ -409,8 +416,7 @@ impl Db {
             sql.push_str(&format!(" AND reply_due_date <= ${n}"));
         }
         sql.push_str(&format!(
-            " ORDER BY CASE WHEN reply_due_date IS NULL THEN 1 ELSE 0 END, reply_due_date, created_at \
-             LIMIT ${} OFFSET ${}",
+            " ORDER BY (reply_due_date IS NULL), reply_due_date, created_at LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         ));
@@ -420,8 +426,10 @@ impl Db {
                 for id in &filter.agency_ids {
                     q = q.bind(*id);
                 }
-                for stage in &filter.stages {
-                    q = q.bind(stage.clone());
+                if !open_only {
+                    for stage in &filter.stages {
+                        q = q.bind(stage.clone());
+                    }
                 }
                 if let Some(d) = &filter.lead_department_id {
                     q = q.bind(d.clone());
@@ -718,5 +726,52 @@ impl Db {
         .bind(agency_id)
         .fetch_all(p)
         .await)?)
+    }
+}
+
+/// Whether `stages` names exactly the open stages of the domain.
+fn is_every_open_stage(stages: &[String]) -> bool {
+    use gongkai_domain::application::Stage;
+    let mut asked: Vec<&str> = stages.iter().map(String::as_str).collect();
+    asked.sort_unstable();
+    asked.dedup();
+    let mut open: Vec<&str> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(Stage::code)
+        .collect();
+    open.sort_unstable();
+    !asked.is_empty() && asked == open
+}
+
+/// The closed stages as SQL literals, e.g. `'issued', 'delivered'`. They are the domain's
+/// constant codes (lower-case ASCII and underscores), never input.
+fn closed_stage_literals() -> String {
+    use gongkai_domain::application::Stage;
+    Stage::ALL
+        .into_iter()
+        .filter(|s| !s.is_open())
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod queue_tests {
+    use super::*;
+
+    #[test]
+    fn the_literal_predicate_matches_the_partial_index() {
+        // The migration's WHERE clause must name exactly the closed stages of the domain.
+        let migration = include_str!("../migrations/sqlite/0006_queue_order.sql");
+        assert!(migration.contains(&format!("stage NOT IN ({})", closed_stage_literals())));
+        let open: Vec<String> = gongkai_domain::application::Stage::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.code().to_string())
+            .collect();
+        assert!(is_every_open_stage(&open));
+        assert!(!is_every_open_stage(&open[1..]));
+        assert!(!is_every_open_stage(&[]));
     }
 }
