@@ -5,6 +5,7 @@
 //! This crate holds no business rules and no HTTP handlers: it only assembles the others.
 //! `anyhow` is allowed here, at the edge, and nowhere below.
 
+mod bench;
 mod config;
 
 use anyhow::{Context, bail};
@@ -79,10 +80,20 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Annual report (政府信息公开工作年度报告) tools.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Configuration tools.
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Measure durable submissions per second and the staff queue page on a fresh database.
+    Bench {
+        #[command(flatten)]
+        args: bench::BenchArgs,
     },
 }
 
@@ -102,6 +113,23 @@ enum CalendarCommand {
     IsWorkingDay { date: String },
     /// Load or correct one year's arrangement (holiday-cn JSON shape) into the database.
     Import { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum ReportCommand {
+    /// Table 三 (applications received and handled) of an agency's annual report, computed
+    /// from the stored applications, with every consistency rule checked. The other tables
+    /// arrive with the catalog and the remedies.
+    Annual {
+        /// The agency's URL name, e.g. demo-city.
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+        /// json (cells keyed by the official row and column labels) or html.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,6 +170,14 @@ async fn main() -> anyhow::Result<()> {
             // not even set up unless a database is touched.
             run_calendar(command, &resolved).await
         }
+        Command::Report {
+            command:
+                ReportCommand::Annual {
+                    agency,
+                    year,
+                    format,
+                },
+        } => report_annual(&resolved, &agency, year, &format).await,
         Command::Config {
             command: ConfigCommand::Reference,
         } => {
@@ -182,6 +218,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Backup { to } => backup(&resolved, &to).await,
         Command::Restore { from } => restore(&resolved, &from).await,
+        Command::Bench { args } => bench::run(&resolved, args).await,
     }
 }
 
@@ -379,6 +416,11 @@ async fn housekeeping(services: Services) {
             .await
         {
             tracing::warn!(error = %e, "housekeeping: login attempts");
+        }
+        match services.write_due_reminders().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n_reminders = n, "housekeeping: due-date reminders written"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping: reminders"),
         }
     }
 }
@@ -581,5 +623,86 @@ async fn restore(resolved: &config::Resolved, from: &Path) -> anyhow::Result<()>
     let db = open_database(resolved).await?;
     db.close().await;
     println!("restored {} from {}", target.display(), from.display());
+    Ok(())
+}
+
+/// Prints table 三 of an agency's annual report.
+async fn report_annual(
+    resolved: &config::Resolved,
+    agency: &str,
+    year: i32,
+    format: &str,
+) -> anyhow::Result<()> {
+    use gongkai_domain::report::COLUMN_LABELS;
+    if !matches!(format, "json" | "html") {
+        bail!("--format must be json or html (PDF and XLSX arrive with the full report)");
+    }
+    let db = open_database(resolved).await?;
+    let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+    let agency_row = services
+        .agency_by_slug(agency)
+        .await
+        .map_err(|_| anyhow::anyhow!("no agency with the URL name {agency:?}"))?;
+    let report = services
+        .annual_table3(None, agency_row.id, year)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    db.close().await;
+    let table = &report.table;
+    if format == "json" {
+        let mut rows = serde_json::Map::new();
+        for (row, cells) in table.rows.iter().zip(table.cells.iter()) {
+            let mut columns = serde_json::Map::new();
+            for (label, value) in COLUMN_LABELS.iter().zip(cells.iter()) {
+                columns.insert((*label).to_string(), serde_json::json!(value));
+            }
+            rows.insert(row.label(), serde_json::Value::Object(columns));
+        }
+        let out = serde_json::json!({
+            "agency": agency_row.name_zh,
+            "year": year,
+            "table": "三、收到和处理政府信息公开申请情况",
+            "rows": rows,
+            "consistency_problems": report.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        let escape = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
+        let mut html = format!(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{} {year}年 三、收到和处理政府信息公开申请情况</title></head><body>\n<table>\n<caption>三、收到和处理政府信息公开申请情况</caption>\n<thead><tr><th scope=\"col\">项目</th>",
+            escape(&agency_row.name_zh)
+        );
+        for label in COLUMN_LABELS {
+            html.push_str(&format!("<th scope=\"col\">{label}</th>"));
+        }
+        html.push_str("</tr></thead>\n<tbody>\n");
+        for (row, cells) in table.rows.iter().zip(table.cells.iter()) {
+            html.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th>",
+                escape(&row.label())
+            ));
+            for value in cells {
+                html.push_str(&format!("<td>{value}</td>"));
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</tbody>\n</table>\n");
+        if !report.problems.is_empty() {
+            html.push_str("<ul>");
+            for p in &report.problems {
+                html.push_str(&format!("<li>{}</li>", escape(&p.to_string())));
+            }
+            html.push_str("</ul>");
+        }
+        html.push_str("</body></html>");
+        println!("{html}");
+    }
+    if !report.problems.is_empty() {
+        bail!("{} consistency rule(s) fail", report.problems.len());
+    }
     Ok(())
 }

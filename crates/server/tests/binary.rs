@@ -287,3 +287,63 @@ fn config_reference_matches_the_committed_document() {
     assert!(ok);
     assert_eq!(out, include_str!("../../../docs/config.md"));
 }
+
+#[test]
+fn report_annual_prints_table_three_from_the_database() {
+    let dir = temp_dir("report");
+    let data_arg = dir.to_str().expect("utf-8").to_string();
+    drop(start(&dir, &[]));
+    let (ok, out, err) = run(&[
+        "--data-dir",
+        &data_arg,
+        "report",
+        "annual",
+        "--agency",
+        "demo-city",
+        "--year",
+        "2026",
+    ]);
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["rows"]["一、本年新收政府信息公开申请数量"]["总计"], 0);
+    assert_eq!(json["rows"]["四、结转下年度继续办理"]["自然人"], 0);
+    assert_eq!(json["rows"].as_object().map(|r| r.len()), Some(25));
+    let (ok, html, _) = run(&[
+        "--data-dir",
+        &data_arg,
+        "report",
+        "annual",
+        "--agency",
+        "demo-city",
+        "--year",
+        "2026",
+        "--format",
+        "html",
+    ]);
+    assert!(ok && html.contains("<th scope=\"row\">"));
+    let (ok, _, err) = run(&[
+        "--data-dir",
+        &data_arg,
+        "report",
+        "annual",
+        "--agency",
+        "nowhere",
+        "--year",
+        "2026",
+    ]);
+    assert!(!ok && err.contains("nowhere"), "{err}");
+    let (ok, _, _) = run(&[
+        "--data-dir",
+        &data_arg,
+        "report",
+        "annual",
+        "--agency",
+        "demo-city",
+        "--year",
+        "2026",
+        "--format",
+        "pdf",
+    ]);
+    assert!(!ok);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,699 @@
+//! `gongkai bench`: the two figures the platform promises, measured on a fresh database.
+//!
+//! (a) Durable submissions per second: `Services::submit_application`, the same call the apply
+//! page makes, with distinct idempotency keys from a number of concurrent tasks; a submission
+//! counts when its transaction (application, first event, notice) has committed. (b) The staff
+//! queue page with many applications stored: rows are bulk-written through the store's own
+//! `Tx::application_insert` in large transactions, then `GET /staff/applications` is sent with
+//! a clerk's session cookie through the real router (`gongkai_web::router`) in-process, and the
+//! store query behind it is timed on its own as well, to tell SQL from rendering.
+//!
+//! The bench never touches the configured database: it creates a fresh SQLite file in a new
+//! temporary directory (or a fresh PostgreSQL database, named `gongkai_test_bench_…` so that the
+//! test cleanup drops a leftover, on the server of `--postgres-url` or of a configured
+//! PostgreSQL `--database-url`) and removes it afterwards unless `--keep` is given. Logging is
+//! not set up, so the figures hold no log formatting.
+
+use crate::config::Resolved;
+use anyhow::{Context, bail};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use gongkai_domain::application::Stage;
+use gongkai_domain::application_form::ApplicationInput;
+use gongkai_domain::reply::ReplyKind;
+use gongkai_service::{
+    Actor, ApplicationRow, Clock, DEMO_PASSWORD, Db, QueueFilter, RequestOrigin, ServiceConfig,
+    Services,
+};
+use gongkai_web::{AppState, SESSION_COOKIE, WebConfig};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// The targets of the issue: submissions on SQLite, and the queue page on either database.
+const SUBMISSIONS_PER_SECOND_TARGET: f64 = 500.0;
+const QUEUE_PAGE_P99_TARGET_MS: f64 = 50.0;
+/// Untimed calls before each measurement, so that pool connections and caches are warm.
+const WARMUP_CALLS: usize = 16;
+/// Rows per bulk transaction: large enough to make commits rare, small enough to keep the
+/// PostgreSQL transaction and the SQLite WAL modest.
+const BULK_ROWS_PER_TRANSACTION: usize = 10_000;
+/// Bulk rows are spread over this many past days (three years), newest last.
+const BULK_SPAN_DAYS: i64 = 3 * 365;
+/// What a queue page lists at most (the page asks the store for this many).
+const QUEUE_PAGE_ROWS: i64 = 200;
+/// The queue path and the agency the demo clerk works for.
+const QUEUE_PATH: &str = "/staff/applications";
+const AGENCY_SLUG: &str = "demo-city";
+const APPLICANT_EMAIL: &str = "applicant@demo.gongkai.cn";
+const CLERK_EMAIL: &str = "clerk@demo.gongkai.cn";
+
+/// The options of `gongkai bench`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct BenchArgs {
+    /// Submissions to time (each with its own idempotency key).
+    #[arg(long, default_value_t = 2000)]
+    submissions: usize,
+    /// Concurrent submitting tasks.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Applications stored before timing the staff queue page.
+    #[arg(long, default_value_t = 100_000)]
+    queue_rows: usize,
+    /// Share of the stored applications still open (in the queue), in percent; the newest are
+    /// the open ones. 100 is the worst case: every stored application waits in the queue.
+    #[arg(long, default_value_t = 10)]
+    open_percent: u8,
+    /// Queue page requests to time.
+    #[arg(long, default_value_t = 200)]
+    queue_requests: usize,
+    /// Run on a fresh database created (and dropped) on this PostgreSQL server instead of a
+    /// fresh SQLite file.
+    #[arg(long)]
+    postgres_url: Option<String>,
+    /// Where the fresh SQLite directory is made (default: the system temporary directory).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Keep the bench database afterwards and print where it is (for EXPLAIN and the like).
+    #[arg(long)]
+    keep: bool,
+    /// Print the figures as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Latency figures of one measurement, in milliseconds.
+#[derive(Debug, Clone, Copy)]
+struct Latency {
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+impl Latency {
+    /// Nearest-rank percentiles of the samples.
+    fn of(samples: &mut [Duration]) -> Latency {
+        samples.sort_unstable();
+        let rank = |p: f64| -> f64 {
+            if samples.is_empty() {
+                return 0.0;
+            }
+            let index = ((p / 100.0) * samples.len() as f64).ceil() as usize;
+            let index = index.clamp(1, samples.len()) - 1;
+            samples[index].as_secs_f64() * 1000.0
+        };
+        Latency {
+            p50_ms: rank(50.0),
+            p99_ms: rank(99.0),
+            max_ms: rank(100.0),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "p50_ms": round2(self.p50_ms),
+            "p99_ms": round2(self.p99_ms),
+            "max_ms": round2(self.max_ms),
+        })
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+struct SubmissionFigures {
+    count: usize,
+    concurrency: usize,
+    seconds: f64,
+    per_second: f64,
+    latency: Latency,
+}
+
+struct QueueFigures {
+    stored: i64,
+    open: usize,
+    bulk_seconds: f64,
+    requests: usize,
+    rows_on_page: usize,
+    page_bytes: usize,
+    page: Latency,
+    store_query: Latency,
+}
+
+/// Where the bench database lives, so it can be removed afterwards.
+enum Place {
+    Sqlite {
+        dir: PathBuf,
+        url: String,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl Place {
+    fn label(&self) -> &'static str {
+        match self {
+            Place::Sqlite { .. } => "sqlite",
+            Place::Postgres { .. } => "postgres",
+        }
+    }
+
+    fn url(&self) -> &str {
+        match self {
+            Place::Sqlite { url, .. } | Place::Postgres { url, .. } => url,
+        }
+    }
+
+    async fn create(args: &BenchArgs, resolved: &Resolved) -> anyhow::Result<Place> {
+        let fresh = Uuid::new_v4().simple().to_string();
+        let postgres_server = args.postgres_url.clone().or_else(|| {
+            let configured = &resolved.database_url;
+            (resolved.database_explicit
+                && (configured.starts_with("postgres://")
+                    || configured.starts_with("postgresql://")))
+            .then(|| configured.clone())
+        });
+        if let Some(admin_url) = postgres_server {
+            let name = format!("gongkai_test_bench_{fresh}");
+            let admin = Db::connect(&admin_url).await.with_context(|| {
+                format!("cannot reach {}", gongkai_store::redact_url(&admin_url))
+            })?;
+            admin.create_database_for_tests(&name).await?;
+            admin.close().await;
+            let url = replace_database_name(&admin_url, &name)?;
+            Ok(Place::Postgres {
+                admin_url,
+                name,
+                url,
+            })
+        } else {
+            let parent = args.dir.clone().unwrap_or_else(std::env::temp_dir);
+            let dir = parent.join(format!("gongkai-bench-{fresh}"));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let url = format!("sqlite://{}", dir.join("bench.sqlite").display());
+            Ok(Place::Sqlite { dir, url })
+        }
+    }
+
+    async fn remove(self) {
+        match self {
+            Place::Sqlite { dir, .. } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Place::Postgres {
+                admin_url, name, ..
+            } => {
+                if let Ok(admin) = Db::connect(&admin_url).await {
+                    if let Err(e) = admin.drop_database_for_tests(&name).await {
+                        eprintln!("could not drop the bench database {name}: {e}");
+                    }
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// The same server URL with another database name (the path), keeping any query string.
+fn replace_database_name(url: &str, name: &str) -> anyhow::Result<String> {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").context("database URL without a scheme")? + 3;
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..path_start]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    Ok(out)
+}
+
+/// Runs `gongkai bench` and prints the figures.
+pub(crate) async fn run(resolved: &Resolved, args: BenchArgs) -> anyhow::Result<()> {
+    if args.submissions == 0 || args.concurrency == 0 || args.queue_requests == 0 {
+        bail!("--submissions, --concurrency and --queue-requests must be at least 1");
+    }
+    if args.open_percent > 100 {
+        bail!("--open-percent is a percentage (0 to 100)");
+    }
+    let place = Place::create(&args, resolved).await?;
+    let database = place.label();
+    let outcome = measure(&place, &args).await;
+    if args.keep {
+        eprintln!(
+            "the bench database was kept: {}",
+            gongkai_store::redact_url(place.url())
+        );
+    } else {
+        place.remove().await;
+    }
+    let (submissions, queue) = outcome?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report_json(database, &submissions, &queue))?
+        );
+    } else {
+        print_table(database, &submissions, &queue);
+    }
+    Ok(())
+}
+
+async fn measure(
+    place: &Place,
+    args: &BenchArgs,
+) -> anyhow::Result<(SubmissionFigures, QueueFigures)> {
+    let db = Db::connect(place.url()).await?;
+    db.migrate().await?;
+    let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+    services.seed_demo_if_empty().await?;
+    let origin = RequestOrigin {
+        address: "127.0.0.1".to_string(),
+        user_agent: "gongkai bench".to_string(),
+    };
+    let applicant = services
+        .login(APPLICANT_EMAIL, DEMO_PASSWORD, &origin)
+        .await?
+        .actor;
+    let clerk = services.login(CLERK_EMAIL, DEMO_PASSWORD, &origin).await?;
+    let agency = services.agency_by_slug(AGENCY_SLUG).await?;
+    eprintln!(
+        "bench on a fresh {} database: {} submissions, then {} stored applications",
+        place.label(),
+        args.submissions,
+        args.queue_rows
+    );
+    let submissions = measure_submissions(&services, &applicant, agency.id, args).await?;
+    let queue = measure_queue(
+        &services,
+        &applicant,
+        &clerk.actor,
+        &clerk.token,
+        agency.id,
+        &agency.slug,
+        args,
+    )
+    .await;
+    db.close().await;
+    Ok((submissions, queue?))
+}
+
+/// A valid Art. 29 application; the description varies so that rows are not identical.
+fn form(description: &str) -> ApplicationInput<'_> {
+    ApplicationInput {
+        applicant_kind: "natural_person",
+        name: "张明",
+        identity_kind: "resident_id_card",
+        identity_number: "11010519491231002X",
+        organisation_code: "",
+        legal_representative: "",
+        contact_phone: "13800138000",
+        contact_email: "zhangming@example.cn",
+        postal_address: "",
+        information_description: description,
+        document_number: "",
+        purpose: "",
+        form_preference: "electronic",
+        delivery_preference: "portal_download",
+    }
+}
+
+fn description(i: usize) -> String {
+    format!("请公开《示范市2025年公共停车场建设规划》全文及其第{i}号附件")
+}
+
+async fn measure_submissions(
+    services: &Services,
+    applicant: &Actor,
+    agency_id: Uuid,
+    args: &BenchArgs,
+) -> anyhow::Result<SubmissionFigures> {
+    let run_id = Uuid::new_v4().simple().to_string();
+    for i in 0..WARMUP_CALLS {
+        let text = description(i);
+        services
+            .submit_application(
+                applicant,
+                agency_id,
+                &form(&text),
+                &format!("warm-{run_id}-{i}"),
+            )
+            .await?;
+    }
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(args.concurrency);
+    for _ in 0..args.concurrency {
+        let services = services.clone();
+        let applicant = applicant.clone();
+        let next = next.clone();
+        let total = args.submissions;
+        let run_id = run_id.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let text = description(i);
+                let key = format!("bench-{run_id}-{i}");
+                let t = Instant::now();
+                let row = services
+                    .submit_application(&applicant, agency_id, &form(&text), &key)
+                    .await?;
+                samples.push(t.elapsed());
+                if row.idempotency_key.as_deref()
+                    != Some(&format!("{}:{key}", applicant.account_id))
+                {
+                    bail!("submission {i} answered with another application");
+                }
+            }
+            Ok::<_, anyhow::Error>(samples)
+        }));
+    }
+    let mut samples = Vec::with_capacity(args.submissions);
+    for task in tasks {
+        samples.extend(task.await.context("a submitting task panicked")??);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let stored = services.db.application_count().await?;
+    let expected = (args.submissions + WARMUP_CALLS) as i64;
+    if stored != expected {
+        bail!("{stored} applications stored after {expected} distinct submissions");
+    }
+    Ok(SubmissionFigures {
+        count: args.submissions,
+        concurrency: args.concurrency,
+        seconds,
+        per_second: args.submissions as f64 / seconds,
+        latency: Latency::of(&mut samples),
+    })
+}
+
+/// Open stages in the order bulk rows cycle through them.
+const OPEN_STAGES: [Stage; 8] = [
+    Stage::Submitted,
+    Stage::Received,
+    Stage::CorrectionRequested,
+    Stage::Accepted,
+    Stage::InHandling,
+    Stage::ReplyDrafted,
+    Stage::InReview,
+    Stage::ReviewApproved,
+];
+/// Closed stages, weighted: most finished applications end archived.
+const CLOSED_STAGES: [Stage; 10] = [
+    Stage::Archived,
+    Stage::Archived,
+    Stage::Archived,
+    Stage::Archived,
+    Stage::Archived,
+    Stage::Archived,
+    Stage::Delivered,
+    Stage::Issued,
+    Stage::Abandoned,
+    Stage::Withdrawn,
+];
+
+/// The `i`-th of `total` bulk applications: created over the last three years, the newest
+/// `open` ones still in an open stage with a reply due 28 days after receipt (about twenty
+/// working days), the others closed.
+fn bulk_row(
+    template: &ApplicationRow,
+    i: usize,
+    total: usize,
+    open: usize,
+    now: OffsetDateTime,
+) -> ApplicationRow {
+    let span_seconds = BULK_SPAN_DAYS * 86_400;
+    let age_seconds = span_seconds * (total - i) as i64 / total.max(1) as i64;
+    let created_at = now - time::Duration::seconds(age_seconds);
+    let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let created_day = created_at.to_offset(china).date();
+    let is_open = i >= total - open;
+    let stage = if is_open {
+        OPEN_STAGES[i % OPEN_STAGES.len()]
+    } else {
+        CLOSED_STAGES[i % CLOSED_STAGES.len()]
+    };
+    let received = stage != Stage::Submitted;
+    let receipt_date = received.then_some(created_day);
+    let reply_due_date = (received && stage != Stage::CorrectionRequested)
+        .then(|| created_day + time::Duration::days(28));
+    let replied = matches!(stage, Stage::Issued | Stage::Delivered | Stage::Archived);
+    ApplicationRow {
+        id: Uuid::now_v7(),
+        idempotency_key: template
+            .applicant_account_id
+            .map(|account| format!("{account}:bulk-{}-{i}", template.id.simple())),
+        information_description: description(i),
+        stage: stage.code().to_string(),
+        receipt_date,
+        reply_due_date,
+        reply_kind: replied.then(|| ReplyKind::Disclosed.row_code().to_string()),
+        version: if received { 1 } else { 0 },
+        created_at,
+        updated_at: created_at,
+        ..template.clone()
+    }
+}
+
+async fn measure_queue(
+    services: &Services,
+    applicant: &Actor,
+    clerk: &Actor,
+    clerk_session_token: &str,
+    agency_id: Uuid,
+    agency_slug: &str,
+    args: &BenchArgs,
+) -> anyhow::Result<QueueFigures> {
+    // One real submission gives a row whose form columns every bulk row copies.
+    let template = services
+        .submit_application(
+            applicant,
+            agency_id,
+            &form(&description(0)),
+            &format!("template-{}", Uuid::new_v4().simple()),
+        )
+        .await?;
+    let already = services.db.application_count().await? as usize;
+    let total = args.queue_rows.saturating_sub(already);
+    let open = total * usize::from(args.open_percent) / 100;
+    let now = services.clock.now();
+    let started = Instant::now();
+    let mut written = 0;
+    while written < total {
+        let mut tx = services.db.begin().await?;
+        let end = (written + BULK_ROWS_PER_TRANSACTION).min(total);
+        for i in written..end {
+            let mut row = bulk_row(&template, i, total, open, now);
+            let year = row
+                .created_at
+                .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC))
+                .year();
+            // The real counter numbers the rows, so they never collide with submissions.
+            let sequence = tx.next_receipt_sequence(agency_id, year).await?;
+            row.receipt_number = format!("{agency_slug}-{year}-{sequence:05}");
+            tx.application_insert(&row).await?;
+        }
+        tx.commit().await?;
+        written = end;
+    }
+    let bulk_seconds = started.elapsed().as_secs_f64();
+    let stored = services.db.application_count().await?;
+
+    let state = AppState::new(services.clone(), WebConfig::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start the web layer: {e}"))?;
+    let router = gongkai_web::router(state);
+    // A fixed CSRF seed cookie, as a browser would send back, so no response sets a new one.
+    let cookie = format!(
+        "{SESSION_COOKIE}={clerk_session_token}; gk_csrf={}",
+        "0".repeat(64)
+    );
+    let get_page = || async {
+        let request = Request::get(QUEUE_PATH)
+            .header(header::COOKIE, &cookie)
+            .header(header::USER_AGENT, "gongkai bench")
+            .body(Body::empty())?;
+        let response = router.clone().oneshot(request).await?;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+        if status != StatusCode::OK {
+            bail!("{QUEUE_PATH} answered {status}");
+        }
+        Ok::<_, anyhow::Error>(body)
+    };
+    for _ in 0..WARMUP_CALLS {
+        get_page().await?;
+    }
+    let mut page_samples = Vec::with_capacity(args.queue_requests);
+    let mut rows_on_page = 0;
+    let mut page_bytes = 0;
+    for _ in 0..args.queue_requests {
+        let t = Instant::now();
+        let body = get_page().await?;
+        page_samples.push(t.elapsed());
+        let text = String::from_utf8_lossy(&body);
+        rows_on_page = text.matches("href=\"/applications/").count();
+        page_bytes = body.len();
+    }
+    // The store query behind the page, with the same filter, to tell SQL from rendering.
+    let open_stages: Vec<String> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.code().to_string())
+        .collect();
+    let filter = QueueFilter {
+        stages: open_stages,
+        limit: QUEUE_PAGE_ROWS,
+        ..QueueFilter::default()
+    };
+    let mut query_samples = Vec::with_capacity(args.queue_requests);
+    for _ in 0..args.queue_requests {
+        let t = Instant::now();
+        let rows = services.application_queue(clerk, filter.clone()).await?;
+        query_samples.push(t.elapsed());
+        if rows.is_empty() && open > 0 {
+            bail!("the queue came back empty");
+        }
+    }
+    Ok(QueueFigures {
+        stored,
+        // The submissions of part (a) wait in the queue too: they are all still `submitted`.
+        open: open + already,
+        bulk_seconds,
+        requests: args.queue_requests,
+        rows_on_page,
+        page_bytes,
+        page: Latency::of(&mut page_samples),
+        store_query: Latency::of(&mut query_samples),
+    })
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
+
+fn print_table(database: &str, s: &SubmissionFigures, q: &QueueFigures) {
+    let submission_target = if database == "sqlite" {
+        format!(
+            "≥ {SUBMISSIONS_PER_SECOND_TARGET:.0}/s: {}",
+            verdict(s.per_second >= SUBMISSIONS_PER_SECOND_TARGET)
+        )
+    } else {
+        "(target set for SQLite)".to_string()
+    };
+    println!("gongkai bench — {database}, {} CPUs", cpus());
+    println!();
+    println!(
+        "durable submissions   {} with {} concurrent tasks in {:.2} s",
+        s.count, s.concurrency, s.seconds
+    );
+    println!(
+        "  throughput          {:>9.1} /s      {submission_target}",
+        s.per_second
+    );
+    println!(
+        "  latency p50 / p99   {:>6.2} / {:.2} ms (max {:.2} ms)",
+        s.latency.p50_ms, s.latency.p99_ms, s.latency.max_ms
+    );
+    println!();
+    println!(
+        "staff queue page      {} stored, {} open; {} rows on the page ({} bytes)",
+        q.stored, q.open, q.rows_on_page, q.page_bytes
+    );
+    println!(
+        "  bulk insert         {:.2} s ({:.0} rows/s)",
+        q.bulk_seconds,
+        (q.stored as f64) / q.bulk_seconds.max(f64::EPSILON)
+    );
+    println!(
+        "  page p50 / p99      {:>6.2} / {:.2} ms (max {:.2} ms, {} requests)   p99 < {QUEUE_PAGE_P99_TARGET_MS:.0} ms: {}",
+        q.page.p50_ms,
+        q.page.p99_ms,
+        q.page.max_ms,
+        q.requests,
+        verdict(q.page.p99_ms < QUEUE_PAGE_P99_TARGET_MS)
+    );
+    println!(
+        "  store query p50/p99 {:>6.2} / {:.2} ms (max {:.2} ms)",
+        q.store_query.p50_ms, q.store_query.p99_ms, q.store_query.max_ms
+    );
+}
+
+fn report_json(database: &str, s: &SubmissionFigures, q: &QueueFigures) -> serde_json::Value {
+    serde_json::json!({
+        "database": database,
+        "cpus": cpus(),
+        "submissions": {
+            "count": s.count,
+            "concurrency": s.concurrency,
+            "seconds": round2(s.seconds),
+            "per_second": round2(s.per_second),
+            "latency": s.latency.json(),
+            "target_per_second": SUBMISSIONS_PER_SECOND_TARGET,
+            "target_met": database != "sqlite" || s.per_second >= SUBMISSIONS_PER_SECOND_TARGET,
+        },
+        "queue": {
+            "stored": q.stored,
+            "open": q.open,
+            "bulk_seconds": round2(q.bulk_seconds),
+            "requests": q.requests,
+            "rows_on_page": q.rows_on_page,
+            "page_bytes": q.page_bytes,
+            "page": q.page.json(),
+            "store_query": q.store_query.json(),
+            "target_p99_ms": QUEUE_PAGE_P99_TARGET_MS,
+            "target_met": q.page.p99_ms < QUEUE_PAGE_P99_TARGET_MS,
+        },
+    })
+}
+
+fn cpus() -> usize {
+    std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let mut samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        let l = Latency::of(&mut samples);
+        assert_eq!((l.p50_ms, l.p99_ms, l.max_ms), (50.0, 99.0, 100.0));
+        let mut one = vec![Duration::from_millis(7)];
+        assert_eq!(Latency::of(&mut one).p99_ms, 7.0);
+    }
+
+    #[test]
+    fn database_name_is_replaced_and_the_query_kept() -> anyhow::Result<()> {
+        assert_eq!(
+            replace_database_name("postgres://u@h:5432/postgres?sslmode=disable", "x")?,
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(
+            replace_database_name("postgres://h", "x")?,
+            "postgres://h/x"
+        );
+        Ok(())
+    }
+}
