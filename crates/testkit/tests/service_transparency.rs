@@ -142,3 +142,19 @@ async fn application_steps_are_logged_and_provable() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn transparency_endpoints_are_in_the_openapi_document() {
+    let source = include_str!("../../web/src/transparency.rs");
+    let document = gongkai_web::api::openapi_document();
+    let mut n = 0;
+    for piece in source.split(".route(\"").skip(1) {
+        let path = piece.split('"').next().unwrap_or("");
+        assert!(
+            document["paths"][path]["get"].is_object(),
+            "{path} is missing from the OpenAPI document"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 4);
+}

@@ -2227,6 +2227,31 @@ fn request_schema(path: &str) -> Value {
     })
 }
 
+/// The public transparency-log endpoints (see `transparency.rs`): path, summary, query
+/// parameters with whether each is required.
+pub const TRANSPARENCY_ROUTES: &[(&str, &str, &[(&str, bool)])] = &[
+    (
+        "/transparency/tree-head",
+        "The log's current size and root hash (base64)",
+        &[],
+    ),
+    (
+        "/transparency/entries",
+        "Log entries: {entries: [{index, data (base64 leaf JSON)}]}",
+        &[("start", false), ("limit", false)],
+    ),
+    (
+        "/transparency/proof/inclusion",
+        "Inclusion proof of entry `index` in the tree of `size`",
+        &[("index", true), ("size", true)],
+    ),
+    (
+        "/transparency/proof/consistency",
+        "Consistency proof between the trees of `from` and `to` entries",
+        &[("from", true), ("to", true)],
+    ),
+];
+
 /// Builds the OpenAPI 3.1 document from `API_ROUTES`.
 pub fn openapi_document() -> Value {
     let mut paths = serde_json::Map::new();
@@ -2267,6 +2292,28 @@ pub fn openapi_document() -> Value {
             .entry(format!("/api/v1{path}"))
             .or_insert_with(|| json!({}));
         entry[*method] = operation;
+    }
+    // The transparency log's public endpoints live outside /api/v1 (their paths are part of
+    // the log's published interface), but they are documented here all the same.
+    for (path, summary, parameters) in TRANSPARENCY_ROUTES {
+        let parameters: Vec<Value> = parameters
+            .iter()
+            .map(|(name, required)| {
+                json!({ "name": name, "in": "query", "required": required, "schema": { "type": "integer", "minimum": 0 } })
+            })
+            .collect();
+        paths.insert(
+            (*path).to_string(),
+            json!({ "get": {
+                "summary": summary,
+                "operationId": format!("get{}", path.replace(['/', '-'], "_")),
+                "parameters": parameters,
+                "responses": {
+                    "200": { "description": "Success", "content": { "application/json": {} } },
+                    "4XX": { "description": "A clear, specific error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                },
+            } }),
+        );
     }
     json!({
         "openapi": "3.1.0",
