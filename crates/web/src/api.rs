@@ -2229,7 +2229,9 @@ fn request_schema(path: &str) -> Value {
 
 /// The public transparency-log endpoints (see `transparency.rs`): path, summary, query
 /// parameters with whether each is required.
-pub const TRANSPARENCY_ROUTES: &[(&str, &str, &[(&str, bool)])] = &[
+pub type QueryParameters = &'static [(&'static str, bool)];
+
+pub const TRANSPARENCY_ROUTES: &[(&str, &str, QueryParameters)] = &[
     (
         "/transparency/tree-head",
         "The log's current size and root hash (base64)",
