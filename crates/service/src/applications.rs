@@ -364,7 +364,18 @@ impl Services {
                 now,
             )?;
             crate::transparency::append_leaf(&mut tx, &leaf, now).await?;
-            if let Some(notice) = notice_for(&view.row, event) {
+            if let Some(mut notice) = notice_for(&view.row, event) {
+                // An applicant who asked for delivery by e-mail receives the reply letter
+                // itself in the message, not only the news that it exists.
+                if let (Event::ReplyIssued { .. }, Some(draft)) = (event, &state.draft)
+                    && view.row.delivery_preference == "email"
+                {
+                    notice.body = format!(
+                        "{}\n\n——— 答复书 / Reply ———\n\n{}\n",
+                        notice.body.trim_end(),
+                        draft.body
+                    );
+                }
                 tx.outbox_insert(&outbox_row(&view.row, notice, now))
                     .await?;
             }

@@ -689,7 +689,9 @@ async fn notices_are_mailed_through_smtp_with_retries() -> anyhow::Result<()> {
         password: None,
         from: "示范市政务公开办 <gongkai@demo-city.gov.cn>".into(),
     })?;
-    for db in all_databases().await? {
+    let databases = all_databases().await?;
+    let n_databases = databases.len();
+    for db in databases {
         let s = services(&db.db);
         let c = cast(&s).await?;
         sink.set_refusing(true);
@@ -710,7 +712,7 @@ async fn notices_are_mailed_through_smtp_with_retries() -> anyhow::Result<()> {
         db.finish().await;
     }
     let mails = sink.messages();
-    assert_eq!(mails.len(), 2);
+    assert_eq!(mails.len(), n_databases, "one message per database run");
     assert!(mails[0].to[0].contains("zhangming@example.cn"));
     assert!(
         mails[0].data.contains("Subject: =?utf-8?"),
@@ -949,6 +951,63 @@ async fn every_reply_kind_can_be_issued_at_its_review_tier() -> anyhow::Result<(
         assert_eq!(row.reply_kind.as_deref(), Some(kind.row_code()));
         assert_eq!(row.stage, "issued");
     }
+    db.finish().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_reply_asked_for_by_e_mail_is_mailed_in_full() -> anyhow::Result<()> {
+    let db = gongkai_testkit::sqlite_db().await?;
+    let s = services(&db.db);
+    let c = cast(&s).await?;
+    let mut by_mail = form(DESCRIPTION);
+    by_mail.delivery_preference = "email";
+    let app = s
+        .submit_application(&c.applicant, c.city, &by_mail, "mail")
+        .await?;
+    act(
+        &s,
+        &c.clerk,
+        app.id,
+        Command::ConfirmReceipt {
+            receipt_date: s.clock.today_in_china(),
+        },
+    )
+    .await?;
+    act(
+        &s,
+        &c.clerk,
+        app.id,
+        Command::DraftReply {
+            reply_kind: "disclosed".into(),
+            body: "经审查，予以公开，全文附后。".into(),
+            withholds_information: false,
+        },
+    )
+    .await?;
+    act(&s, &c.clerk, app.id, Command::SubmitForReview).await?;
+    act(
+        &s,
+        &c.reviewer,
+        app.id,
+        Command::ApproveReview {
+            comment: String::new(),
+        },
+    )
+    .await?;
+    act(&s, &c.ogi, app.id, Command::IssueReply).await?;
+    let notice = s
+        .inbox(&c.applicant)
+        .await?
+        .into_iter()
+        .find(|n| n.kind == "reply_issued")
+        .expect("notice");
+    assert!(
+        notice.body.contains("经审查，予以公开，全文附后。"),
+        "{}",
+        notice.body
+    );
+    assert_eq!(notice.status, "pending", "it goes out by e-mail");
     db.finish().await;
     Ok(())
 }
