@@ -12,7 +12,7 @@ use gongkai_domain::application::{
 };
 use gongkai_domain::calendar::{WorkingDayCalendar, format_iso_date};
 use gongkai_domain::deadline::{DeadlineRules, DeadlineSummary, ReceiptChannel, compute_deadlines};
-pub use gongkai_store::{ApplicationEventRow, ApplicationRow, OutboxRow, QueueFilter};
+pub use gongkai_store::{ApplicationEventRow, ApplicationRow, OutboxRow, QueueFilter, QueueSort};
 use gongkai_store::{ApplicationStateCache, StoreError};
 use time::Duration;
 use uuid::Uuid;

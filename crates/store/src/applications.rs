@@ -111,8 +111,41 @@ pub struct QueueFilter {
     pub lead_department_id: Option<String>,
     /// Only applications whose reply is due on or before this date.
     pub due_on_or_before: Option<Date>,
+    pub sort: QueueSort,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The orders the staff queue can be sorted in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueSort {
+    /// Most urgent first (the default; served from the queue index).
+    #[default]
+    Due,
+    /// Newest application first.
+    Newest,
+    /// By receipt number.
+    ReceiptNumber,
+}
+
+impl QueueSort {
+    pub fn parse(code: &str) -> Option<QueueSort> {
+        match code {
+            "" | "due" => Some(QueueSort::Due),
+            "newest" => Some(QueueSort::Newest),
+            "number" => Some(QueueSort::ReceiptNumber),
+            _ => None,
+        }
+    }
+
+    /// The ORDER BY clause; constants only, never input.
+    fn order_by(self) -> &'static str {
+        match self {
+            QueueSort::Due => "(reply_due_date IS NULL), reply_due_date, created_at",
+            QueueSort::Newest => "created_at DESC, id DESC",
+            QueueSort::ReceiptNumber => "receipt_number",
+        }
+    }
 }
 
 impl Tx {
@@ -416,7 +449,8 @@ impl Db {
             sql.push_str(&format!(" AND reply_due_date <= ${n}"));
         }
         sql.push_str(&format!(
-            " ORDER BY (reply_due_date IS NULL), reply_due_date, created_at LIMIT ${} OFFSET ${}",
+            " ORDER BY {} LIMIT ${} OFFSET ${}",
+            filter.sort.order_by(),
             n + 1,
             n + 2
         ));

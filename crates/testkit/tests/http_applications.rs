@@ -479,3 +479,41 @@ async fn the_annual_report_table_is_computed_from_the_applications() -> anyhow::
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_staff_queue_sorts_and_filters() -> anyhow::Result<()> {
+    let db = gongkai_testkit::sqlite_db().await?;
+    let mut applicant = TestApp::new(services(&db.db)).await?;
+    applicant
+        .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+        .await?;
+    for i in 0..3 {
+        let key = format!("sort-{i}");
+        let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+        fields.push(("idempotency_key", &key));
+        assert_eq!(
+            applicant
+                .post_form("/a/demo-city/apply", &fields)
+                .await?
+                .status,
+            303
+        );
+    }
+    let mut clerk = applicant.fresh_client();
+    clerk.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+    let by_number = clerk.get("/staff/applications?sort=number").await?.body;
+    let newest = clerk.get("/staff/applications?sort=newest").await?.body;
+    let position = |body: &str, n: &str| {
+        body.find(&format!("demo-city-2026-0000{n}"))
+            .unwrap_or(usize::MAX)
+    };
+    assert!(position(&by_number, "1") < position(&by_number, "3"));
+    assert!(position(&newest, "3") < position(&newest, "1"));
+    assert!(newest.contains("<option value=\"newest\" selected>"));
+    assert_eq!(
+        clerk.get("/staff/applications?sort=bogus").await?.status,
+        400
+    );
+    db.finish().await;
+    Ok(())
+}

@@ -334,6 +334,7 @@ async fn my_applications(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
         rows: list_rows(&state, &ctx, &rows, &calendar),
         is_staff_queue: false,
         stage_filter: Vec::new(),
+        sort_choices: Vec::new(),
         due_soon_only: false,
     })
 }
@@ -343,6 +344,7 @@ async fn my_applications(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
 struct QueueQuery {
     stage: String,
     due_soon: String,
+    sort: String,
 }
 
 async fn staff_queue(
@@ -367,6 +369,8 @@ async fn staff_queue(
         },
     };
     let due_soon_only = query.due_soon == "1";
+    let sort = gongkai_service::QueueSort::parse(&query.sort)
+        .ok_or(WebError::Status(StatusCode::BAD_REQUEST))?;
     let due_on_or_before = if due_soon_only {
         let today = state.services.clock.today_in_china();
         Some(
@@ -384,6 +388,7 @@ async fn staff_queue(
             QueueFilter {
                 stages,
                 due_on_or_before,
+                sort,
                 limit: 200,
                 ..QueueFilter::default()
             },
@@ -412,6 +417,18 @@ async fn staff_queue(
         rows: list_rows(&state, &ctx, &rows, &calendar),
         is_staff_queue: true,
         stage_filter,
+        sort_choices: [
+            ("due", "queue.sort_due"),
+            ("newest", "queue.sort_newest"),
+            ("number", "queue.sort_number"),
+        ]
+        .into_iter()
+        .map(|(value, key)| Choice {
+            value: value.to_string(),
+            label: ctx.t(key).to_string(),
+            selected: query.sort == value || (query.sort.is_empty() && value == "due"),
+        })
+        .collect(),
         due_soon_only,
     })
 }

@@ -1236,6 +1236,10 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "is outside the log's range",
     ),
     ("problem.year_invalid", "年度无效", "is not a valid year"),
+    ("queue.sort", "排序", "Sort by"),
+    ("queue.sort_due", "期限最近在前", "Most urgent first"),
+    ("queue.sort_newest", "最新申请在前", "Newest first"),
+    ("queue.sort_number", "按申请编号", "Application number"),
 ];
 
 #[cfg(test)]

@@ -430,6 +430,7 @@ pub(crate) struct ApplicationListPage {
     pub rows: Vec<ApplicationListRow>,
     pub is_staff_queue: bool,
     pub stage_filter: Vec<Choice>,
+    pub sort_choices: Vec<Choice>,
     pub due_soon_only: bool,
 }
 
