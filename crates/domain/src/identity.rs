@@ -194,6 +194,12 @@ impl fmt::Debug for ResidentId {
     }
 }
 
+/// Masks a stored identity number for display: the first 3 and last 4 characters stay, as in
+/// published enforcement decisions (110***********1234).
+pub fn mask_identity_number(number: &str) -> String {
+    mask(number, 3, 4)
+}
+
 /// Replaces all but `front` leading and `back` trailing characters with `*`.
 fn mask(number: &str, front: usize, back: usize) -> String {
     let n_chars = number.chars().count();

@@ -273,11 +273,20 @@ impl Services {
     }
 
     pub(crate) async fn load_view(&self, row: ApplicationRow) -> ServiceResult<ApplicationView> {
+        let calendar = self.working_day_calendar().await?;
+        self.load_view_with(row, &calendar).await
+    }
+
+    /// `load_view` with a calendar the caller already holds (a command needs it several times).
+    async fn load_view_with(
+        &self,
+        row: ApplicationRow,
+        calendar: &WorkingDayCalendar,
+    ) -> ServiceResult<ApplicationView> {
         let events = parse_events(self.db.application_events(row.id).await?)?;
         let plain: Vec<Event> = events.iter().map(|(_, e)| e.clone()).collect();
         let state = ApplicationState::replay(channel_of(&row.channel), &plain);
-        let calendar = self.working_day_calendar().await?;
-        let (_, deadlines, deadline_problem) = summarise(&state, &calendar);
+        let (_, deadlines, deadline_problem) = summarise(&state, calendar);
         Ok(ApplicationView {
             row,
             events,
@@ -323,7 +332,8 @@ impl Services {
                 code: "stale_version",
             });
         }
-        let view = self.load_view(row).await?;
+        let calendar = self.working_day_calendar().await?;
+        let view = self.load_view_with(row, &calendar).await?;
         let roles = self.roles_in_agency(actor, view.row.agency_id);
         let tiers = TierRules::default();
         let acting = Acting {
@@ -334,7 +344,6 @@ impl Services {
         };
         let new_events = decide(&view.state, &command, &acting).map_err(rejection_to_error)?;
         let state = new_events.iter().fold(view.state.clone(), apply);
-        let calendar = self.working_day_calendar().await?;
         let (cache, _, _) = summarise(&state, &calendar);
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -394,7 +403,7 @@ impl Services {
             .application_get(id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        self.load_view(row).await
+        self.load_view_with(row, &calendar).await
     }
 
     /// The staff queue of every agency where the actor handles applications.
@@ -536,5 +545,63 @@ impl Services {
             }
         }
         Ok(rows)
+    }
+}
+
+impl Services {
+    /// The standard letter of a reply kind filled in from the application (domain::reply's
+    /// template), so that a draft begins with correct legal wording. Placeholders without a
+    /// value stay as visible blanks for staff to complete.
+    pub fn standard_reply_body(
+        &self,
+        view: &ApplicationView,
+        kind: gongkai_domain::reply::ReplyKind,
+    ) -> String {
+        let row = &view.row;
+        let mut values = std::collections::HashMap::new();
+        values.insert("applicant_name", row.applicant_name.clone());
+        values.insert(
+            "receipt_date",
+            view.state
+                .receipt_date
+                .map(format_iso_date)
+                .unwrap_or_default(),
+        );
+        values.insert(
+            "information_description",
+            row.information_description.clone(),
+        );
+        values.insert("reply_date", format_iso_date(self.clock.today_in_china()));
+        values.insert("receipt_number", row.receipt_number.clone());
+        gongkai_domain::reply::fill_with_blanks(kind.template_zh(), &values)
+    }
+}
+
+/// Third parties (Art. 32) and co-making agencies (Art. 34) have 15 working days to answer.
+pub const CONSULTATION_WORKING_DAYS: u32 = 15;
+/// A department of the same agency is asked to answer within 5 working days.
+pub const DEPARTMENT_CONSULTATION_WORKING_DAYS: u32 = 5;
+
+impl Services {
+    /// The answer date of a consultation started today, on the calendar in force (imported
+    /// years included).
+    pub async fn consultation_due(
+        &self,
+        party: gongkai_domain::application::ConsultationParty,
+    ) -> ServiceResult<time::Date> {
+        let working_days = match party {
+            gongkai_domain::application::ConsultationParty::Department => {
+                DEPARTMENT_CONSULTATION_WORKING_DAYS
+            }
+            _ => CONSULTATION_WORKING_DAYS,
+        };
+        let calendar = self.working_day_calendar().await?;
+        Ok(calendar
+            .add_working_days(
+                self.clock.today_in_china(),
+                working_days,
+                Default::default(),
+            )
+            .date)
     }
 }

@@ -346,20 +346,6 @@ impl Db {
         .await)?)
     }
 
-    pub async fn application_by_receipt_number(
-        &self,
-        receipt_number: &str,
-    ) -> StoreResult<Option<ApplicationRow>> {
-        let sql =
-            format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE receipt_number = $1");
-        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
-            sqlx::AssertSqlSafe(sql.clone())
-        )
-        .bind(receipt_number)
-        .fetch_optional(p)
-        .await)?)
-    }
-
     pub async fn application_by_idempotency_key(
         &self,
         key: &str,
@@ -492,27 +478,6 @@ impl Db {
              ('issued', 'delivered', 'archived', 'abandoned', 'withdrawn')"
         )
         .fetch_all(p)
-        .await)?)
-    }
-
-    /// Applications of one applicant identity in an agency received within a period, for the
-    /// monthly fee tiers (国办函〔2020〕109号).
-    pub async fn application_count_for_identity(
-        &self,
-        agency_id: Uuid,
-        identity_number: &str,
-        from: OffsetDateTime,
-        until: OffsetDateTime,
-    ) -> StoreResult<i64> {
-        Ok(db_run!(self, |p| sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM applications WHERE agency_id = $1 AND identity_number = $2 \
-             AND created_at >= $3 AND created_at < $4"
-        )
-        .bind(agency_id)
-        .bind(identity_number)
-        .bind(from)
-        .bind(until)
-        .fetch_one(p)
         .await)?)
     }
 

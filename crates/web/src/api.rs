@@ -989,15 +989,9 @@ const COMMAND_TEXT_MAX_CHARS: usize = 4000;
 const REPLY_BODY_MAX_CHARS: usize = 50_000;
 /// The most entries in a list field of a command (correction items, departments, flags).
 const COMMAND_LIST_ITEMS_MAX: usize = 50;
-/// Art. 32 and Art. 34 give a consulted party 15 working days.
-const CONSULTATION_WORKING_DAYS: u32 = 15;
-/// A department of the same agency is asked to answer within 5 working days (as the pages do).
-const DEPARTMENT_CONSULTATION_WORKING_DAYS: u32 = 5;
 /// The largest page of the staff queue, and the page size when the caller names none.
 const QUEUE_PAGE_SIZE_MAX: i64 = 200;
 const QUEUE_PAGE_SIZE_DEFAULT: i64 = 50;
-/// Characters of the information description shown in lists.
-const SUMMARY_CHARS: usize = 40;
 
 /// The Art. 29 fields of an application, named as in the HTML form.
 const FORM_FIELDS: [&str; 14] = [
@@ -1256,25 +1250,6 @@ fn agency_brief(a: &AgencyRow) -> Value {
     json!({ "id": a.id, "slug": a.slug, "name_zh": a.name_zh, "name_en": a.name_en })
 }
 
-/// Shows only the first 3 and last 4 characters of an identity number.
-fn mask_identity_number(number: &str) -> String {
-    let chars: Vec<char> = number.chars().collect();
-    if chars.len() <= 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
-}
-
-fn summary(text: &str) -> String {
-    let mut out: String = text.chars().take(SUMMARY_CHARS).collect();
-    if text.chars().count() > SUMMARY_CHARS {
-        out.push('…');
-    }
-    out
-}
-
 fn deadline_kind_code(kind: DeadlineKind) -> &'static str {
     match kind {
         DeadlineKind::CorrectionNotice => "correction_notice",
@@ -1348,7 +1323,7 @@ fn application_summary_json(
         "receipt_number": row.receipt_number,
         "channel": channel_json(&row.channel),
         "applicant_name": row.applicant_name,
-        "summary": summary(&row.information_description),
+        "summary": crate::applications::summary(&row.information_description),
         "stage": stage_json(&row.stage),
         "receipt_date": row.receipt_date.map(format_iso_date),
         "reply_due_date": due.map(format_iso_date),
@@ -1454,7 +1429,7 @@ async fn application_json(
                 &row.identity_kind,
                 identity_kind.map(|k| (k.label_zh(), k.label_en())),
             ),
-            "identity_number_masked": mask_identity_number(&row.identity_number),
+            "identity_number_masked": gongkai_domain::identity::mask_identity_number(&row.identity_number),
             "organisation_code": row.organisation_code,
             "legal_representative": row.legal_representative,
         },
@@ -1783,31 +1758,6 @@ async fn show_application(
     ok(application_json(&state, actor, &view).await?)
 }
 
-/// The standard letter of a reply kind filled in from the application, so that a draft sent
-/// without a body starts from correct legal wording (as on the pages).
-fn standard_reply_body(state: &AppState, view: &ApplicationView, kind: ReplyKind) -> String {
-    let row = &view.row;
-    let mut values = std::collections::HashMap::new();
-    values.insert("applicant_name", row.applicant_name.clone());
-    values.insert(
-        "receipt_date",
-        view.state
-            .receipt_date
-            .map(format_iso_date)
-            .unwrap_or_default(),
-    );
-    values.insert(
-        "information_description",
-        row.information_description.clone(),
-    );
-    values.insert(
-        "reply_date",
-        format_iso_date(state.services.clock.today_in_china()),
-    );
-    values.insert("receipt_number", row.receipt_number.clone());
-    gongkai_domain::reply::fill_with_blanks(kind.template_zh(), &values)
-}
-
 /// Turns a command body into a domain command. Type, format and reference problems land in
 /// `fields.problems`, all at once; the rules themselves are left to the domain.
 async fn command_of_json(
@@ -1892,15 +1842,11 @@ async fn command_of_json(
             let due = if fields.is_present("due") {
                 fields.date("due", None)
             } else {
-                let working_days = match party {
-                    Some(ConsultationParty::Department) => DEPARTMENT_CONSULTATION_WORKING_DAYS,
-                    _ => CONSULTATION_WORKING_DAYS,
-                };
-                let calendar = state.services.working_day_calendar().await?;
                 Some(
-                    calendar
-                        .add_working_days(today, working_days, Default::default())
-                        .date,
+                    state
+                        .services
+                        .consultation_due(party.unwrap_or(ConsultationParty::ThirdParty))
+                        .await?,
                 )
             };
             match (party, due) {
@@ -1960,7 +1906,7 @@ async fn command_of_json(
             kind.map(|kind| Command::DraftReply {
                 reply_kind: kind.row_code().to_string(),
                 body: if body.trim().is_empty() {
-                    standard_reply_body(state, view, kind)
+                    state.services.standard_reply_body(view, kind)
                 } else {
                     body
                 },

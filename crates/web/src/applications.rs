@@ -273,7 +273,7 @@ fn stage_label(lang: Lang, code: &str) -> &'static str {
         .unwrap_or("")
 }
 
-fn summary(text: &str) -> String {
+pub(crate) fn summary(text: &str) -> String {
     const SUMMARY_CHARS: usize = 40;
     let mut out: String = text.chars().take(SUMMARY_CHARS).collect();
     if text.chars().count() > SUMMARY_CHARS {
@@ -942,7 +942,7 @@ async fn application_view_page(
         applicant_kind: ApplicantKind::parse(&row.applicant_kind)
             .map(|k| pick(lang, k.label_zh(), k.label_en()))
             .unwrap_or(""),
-        identity_masked: mask(&row.identity_number),
+        identity_masked: gongkai_domain::identity::mask_identity_number(&row.identity_number),
         contact: [
             row.contact_phone.as_str(),
             row.contact_email.as_str(),
@@ -1037,21 +1037,6 @@ fn stage_is_answered(stage: Stage) -> bool {
     matches!(stage, Stage::Issued | Stage::Delivered | Stage::Archived)
 }
 
-/// Shows only the first 3 and last 4 characters of an identity number.
-fn mask(number: &str) -> String {
-    let chars: Vec<char> = number.chars().collect();
-    if chars.len() <= 7 {
-        return "*".repeat(chars.len());
-    }
-    let middle = chars.len() - 7;
-    format!(
-        "{}{}{}",
-        chars[..3].iter().collect::<String>(),
-        "*".repeat(middle),
-        chars[chars.len() - 4..].iter().collect::<String>()
-    )
-}
-
 fn parse_id(raw: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(raw).map_err(|_| WebError::Status(StatusCode::NOT_FOUND))
 }
@@ -1079,6 +1064,7 @@ fn command_of(
     state: &AppState,
     pairs: &[(String, String)],
     view: &ApplicationView,
+    consultation_due: time::Date,
 ) -> Result<Command, gongkai_domain::form::FormProblems> {
     let mut problems = gongkai_domain::form::FormProblems::new();
     let today = state.services.clock.today_in_china();
@@ -1133,19 +1119,12 @@ fn command_of(
             if party.is_none() {
                 problems.add("party", "invalid");
             }
-            // Art. 32 and 34 give 15 working days; a department consultation gets 5.
-            let working_days = match party {
-                Some(ConsultationParty::Department) => 5,
-                _ => 15,
-            };
             let id = format!("c{}", view.state.consultations.len() + 1);
             party.map(|party| Command::StartConsultation {
                 id,
                 party,
                 party_name: field(pairs, "party_name").to_string(),
-                due: gongkai_domain::calendar::WorkingDayCalendar::builtin()
-                    .add_working_days(today, working_days, Default::default())
-                    .date,
+                due: consultation_due,
             })
         }
         "answer_consultation" => Some(Command::AnswerConsultation {
@@ -1168,7 +1147,7 @@ fn command_of(
                 Some(kind) => {
                     let body = field(pairs, "body");
                     let body = if body.trim().is_empty() {
-                        default_reply_body(state, view, *kind)
+                        state.services.standard_reply_body(view, *kind)
                     } else {
                         body.to_string()
                     };
@@ -1253,31 +1232,6 @@ fn command_of(
     }
 }
 
-/// The standard letter for a reply kind, filled in from the application (the template of
-/// `domain::reply`), so staff start from correct legal wording.
-fn default_reply_body(state: &AppState, view: &ApplicationView, kind: ReplyKind) -> String {
-    let row = &view.row;
-    let mut values = std::collections::HashMap::new();
-    values.insert("applicant_name", row.applicant_name.clone());
-    values.insert(
-        "receipt_date",
-        view.state
-            .receipt_date
-            .map(format_iso_date)
-            .unwrap_or_default(),
-    );
-    values.insert(
-        "information_description",
-        row.information_description.clone(),
-    );
-    values.insert(
-        "reply_date",
-        format_iso_date(state.services.clock.today_in_china()),
-    );
-    values.insert("receipt_number", row.receipt_number.clone());
-    gongkai_domain::reply::fill_with_blanks(kind.template_zh(), &values)
-}
-
 /// Maps a command refusal to the field it concerns, so the page can point at it.
 fn refusal_field(code: &str) -> &'static str {
     match code {
@@ -1310,7 +1264,12 @@ async fn act(
         .trim()
         .parse()
         .map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?;
-    let command = match command_of(&state, &pairs, &view) {
+    // The answer date of a consultation follows the calendar in force (Art. 32 and 34 give
+    // 15 working days; a department of the agency gets 5).
+    let party =
+        ConsultationParty::parse(field(&pairs, "party")).unwrap_or(ConsultationParty::ThirdParty);
+    let consultation_due = state.services.consultation_due(party).await?;
+    let command = match command_of(&state, &pairs, &view, consultation_due) {
         Ok(c) => c,
         Err(problems) => {
             let page =
