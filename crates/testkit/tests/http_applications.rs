@@ -517,3 +517,27 @@ async fn the_staff_queue_sorts_and_filters() -> anyhow::Result<()> {
     db.finish().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn notices_appear_in_the_site_inbox() -> anyhow::Result<()> {
+    let db = gongkai_testkit::sqlite_db().await?;
+    let mut applicant = TestApp::new(services(&db.db)).await?;
+    applicant
+        .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+        .await?;
+    assert!(applicant.get("/my/inbox").await?.body.contains("暂无消息"));
+    let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+    fields.push(("idempotency_key", "inbox"));
+    let location = applicant
+        .post_form("/a/demo-city/apply", &fields)
+        .await?
+        .location()
+        .unwrap_or_default()
+        .to_string();
+    let inbox = applicant.get("/my/inbox").await?;
+    assert_eq!(inbox.status, 200);
+    assert!(inbox.body.contains("demo-city-2026-00001"));
+    assert!(inbox.body.contains(&format!("href=\"{location}\"")));
+    db.finish().await;
+    Ok(())
+}

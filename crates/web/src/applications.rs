@@ -38,6 +38,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/apply", get(choose_agency))
         .route("/a/{slug}/apply", get(apply_page).post(apply_submit))
         .route("/my/applications", get(my_applications))
+        .route("/my/inbox", get(inbox))
         .route("/applications/{id}", get(application_page))
         .route("/applications/{id}/act", post(act))
         .route("/applications/{id}/rating", post(rate))
@@ -1561,5 +1562,33 @@ async fn report_table3(
         rows,
         problems: report.problems.iter().map(ToString::to_string).collect(),
         drill,
+    })
+}
+
+/// The site inbox: every notice sent to the signed-in person, e-mailed or not.
+async fn inbox(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?;
+    let notices = state
+        .services
+        .inbox(actor)
+        .await?
+        .into_iter()
+        .map(|n| crate::templates::NoticeView {
+            sent_at: n
+                .created_at
+                .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC))
+                .date()
+                .to_string(),
+            subject: n.subject,
+            body: n.body,
+            href: n
+                .application_id
+                .map(|id| format!("/applications/{id}"))
+                .unwrap_or_default(),
+        })
+        .collect();
+    render(crate::templates::InboxPage {
+        base: Base::new(&ctx, "inbox.title"),
+        notices,
     })
 }

@@ -1240,6 +1240,9 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("queue.sort_due", "期限最近在前", "Most urgent first"),
     ("queue.sort_newest", "最新申请在前", "Newest first"),
     ("queue.sort_number", "按申请编号", "Application number"),
+    ("inbox.title", "站内消息", "Messages"),
+    ("inbox.open_application", "查看申请", "Open the application"),
+    ("inbox.empty", "暂无消息。", "No messages."),
 ];
 
 #[cfg(test)]
@@ -1285,6 +1288,7 @@ mod tests {
             include_str!("../templates/admin_calendar.html"),
             include_str!("../templates/dashboard.html"),
             include_str!("../templates/report_table3.html"),
+            include_str!("../templates/inbox.html"),
         ];
         let mut n_used = 0;
         for source in sources {

@@ -596,3 +596,17 @@ pub(crate) struct ReportPage {
     pub problems: Vec<String>,
     pub drill: Option<DrillView>,
 }
+
+pub(crate) struct NoticeView {
+    pub sent_at: String,
+    pub subject: String,
+    pub body: String,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+pub(crate) struct InboxPage {
+    pub base: Base,
+    pub notices: Vec<NoticeView>,
+}
