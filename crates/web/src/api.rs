@@ -1076,6 +1076,23 @@ impl JsonFields {
         self.raw_text(name).unwrap_or_default()
     }
 
+    /// Reads a code field and parses it, recording `required` or `invalid` when it fails.
+    fn choice<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let code = self.text(name);
+        let parsed = parse(code.trim());
+        if parsed.is_none() && !self.problems.has_field(name) {
+            self.problems.add(
+                name,
+                if code.trim().is_empty() {
+                    "required"
+                } else {
+                    "invalid"
+                },
+            );
+        }
+        parsed
+    }
+
     /// Checks text that a command stores and shows to people: bounded, and without control
     /// characters other than line breaks and tabs (PostgreSQL refuses NUL in text).
     fn check_free_text(&mut self, name: &'static str, text: &str, max_chars: usize) {
@@ -1826,18 +1843,7 @@ async fn command_of_json(
             Some(Command::Assign { departments, lead })
         }
         "start_consultation" => {
-            let party_code = fields.text("party");
-            let party = ConsultationParty::parse(party_code.trim());
-            if party.is_none() && !fields.problems.has_field("party") {
-                fields.problems.add(
-                    "party",
-                    if party_code.trim().is_empty() {
-                        "required"
-                    } else {
-                        "invalid"
-                    },
-                );
-            }
+            let party = fields.choice("party", ConsultationParty::parse);
             let party_name = fields.free_text("party_name", COMMAND_TEXT_MAX_CHARS);
             let due = if fields.is_present("due") {
                 fields.date("due", None)
@@ -1890,18 +1896,7 @@ async fn command_of_json(
             }
         }
         "draft_reply" => {
-            let code = fields.text("reply_kind");
-            let kind = ReplyKind::parse(code.trim());
-            if kind.is_none() && !fields.problems.has_field("reply_kind") {
-                fields.problems.add(
-                    "reply_kind",
-                    if code.trim().is_empty() {
-                        "required"
-                    } else {
-                        "invalid"
-                    },
-                );
-            }
+            let kind = fields.choice("reply_kind", ReplyKind::parse);
             let body = fields.free_text("body", REPLY_BODY_MAX_CHARS);
             kind.map(|kind| Command::DraftReply {
                 reply_kind: kind.row_code().to_string(),
@@ -1929,20 +1924,11 @@ async fn command_of_json(
             reason: fields.free_text("reason", COMMAND_TEXT_MAX_CHARS),
         }),
         "issue_fee_notice" => {
-            let method = fields.text("method");
-            let method = method.trim();
-            if !matches!(method, "per_application" | "per_page")
-                && !fields.problems.has_field("method")
-            {
-                fields.problems.add(
-                    "method",
-                    if method.is_empty() {
-                        "required"
-                    } else {
-                        "invalid"
-                    },
-                );
-            }
+            let method = fields
+                .choice("method", |m| {
+                    matches!(m, "per_application" | "per_page").then(|| m.to_string())
+                })
+                .unwrap_or_default();
             let units = fields.integer("units").and_then(|n| {
                 u32::try_from(n).ok().filter(|n| *n > 0).or_else(|| {
                     fields.problems.add("units", "number_invalid");
