@@ -14,6 +14,7 @@ pub mod application_form;
 pub mod calendar;
 pub mod canonical_json;
 pub mod deadline;
+pub mod document;
 pub mod fees;
 pub mod form;
 pub mod identity;
