@@ -320,7 +320,11 @@ mod tests {
     fn numerals_parse_and_print_round_trip() {
         for number in 1..=9999 {
             let text = chinese_numeral(number);
-            assert_eq!(parse_chinese_numeral(&text), Some(number), "{number} → {text}");
+            assert_eq!(
+                parse_chinese_numeral(&text),
+                Some(number),
+                "{number} → {text}"
+            );
         }
     }
 
