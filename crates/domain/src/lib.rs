@@ -20,6 +20,7 @@ pub mod fees;
 pub mod form;
 pub mod identity;
 pub mod publication;
+pub mod redaction;
 pub mod reply;
 pub mod report;
 pub mod tlog;

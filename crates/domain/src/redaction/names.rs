@@ -1,0 +1,334 @@
+//! Detector for natural persons' names in Chinese text.
+//!
+//! Names are open-class words: no list holds them all. The detector therefore combines four
+//! kinds of evidence, each with its own confidence:
+//! 1. a **cue word** before the name (申请人, 当事人, 法定代表人, 局长…) followed by a surname;
+//! 2. a **dictionary name**: jieba's lexicon tags well-known names `nr`/`nrfg`/`nrt`;
+//! 3. an **unknown word built like a name**: jieba (without its HMM, for speed) leaves words it
+//!    does not know as single characters, and a surname followed by one or two such characters
+//!    that are usual in given names is a name far more often than not;
+//! 4. a **cue word after** the name (先生, 女士, 说, 身份证号, 住址…), which raises confidence.
+//!
+//! Every candidate then passes filters that keep public and generic words out: kinship and
+//! role words (妈妈, 老师), place names (北京, 台湾) and the first part of an organisation or
+//! place (a candidate followed by 市, 路, 公司, 大学…). The role word next to a name (局长,
+//! 法定代表人) is recorded so that the policy can keep officials and legal representatives.
+//!
+//! This file must never decide what is redacted (the policy does) and never hold names taken
+//! from any evaluation text.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+
+use super::lexicon::{
+    is_ambiguous_surname, is_generic_person_word, is_given_name_character, is_place_name,
+    name_cue_after, name_cue_before, official_cue_before, org_or_place_suffix_at,
+    surname_length_at,
+};
+use super::{Category, Detection};
+
+/// The segmenter with its built-in dictionary, built once on first use (the dictionary is
+/// compiled into the binary by jieba-rs; nothing is read from disk).
+static SEGMENTER: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// The longest social-media handle after `@` taken as one name, in characters.
+const HANDLE_MAX_CHARS: usize = 20;
+
+/// Characters that are never part of a given name: particles, pronouns, prepositions and the
+/// commonest verbs. A candidate whose given part contains one is not a name.
+const NEVER_IN_GIVEN_NAMES: &str = "的了是在和与及或说我你他她它们也都就不很被把给跟对从向到为这那有没吗呢吧啊呀哦嘛么着过还又再才而且但并让叫请将要会能可想去来上下里中个些之其所以因如果虽然等年月日时分号第次";
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+fn may_be_in_given_name(c: char) -> bool {
+    is_cjk(c) && !NEVER_IN_GIVEN_NAMES.contains(c)
+}
+
+/// A word of the segmented text, with character offsets.
+struct Token {
+    start: usize,
+    end: usize,
+}
+
+impl Token {
+    fn length(&self) -> usize {
+        self.end - self.start
+    }
+}
+
+/// Finds person names in `text`, whose characters are `chars`.
+pub(crate) fn detect_names(text: &str, chars: &[char], out: &mut Vec<Detection>) {
+    let tokens: Vec<Token> = SEGMENTER
+        .cut(text, false)
+        .into_iter()
+        .map(|token| Token {
+            start: token.start,
+            end: token.end,
+        })
+        .collect();
+    let mut candidates = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        if let Some(found) = cue_name(chars, token) {
+            candidates.push(found);
+        }
+        if let Some(found) = dictionary_name(chars, token) {
+            candidates.push(found);
+        }
+        if let Some(found) = composed_name(chars, &tokens, index) {
+            candidates.push(found);
+        }
+    }
+    handles(chars, &mut candidates);
+    for mut candidate in candidates {
+        if !passes_filters(chars, &candidate) {
+            continue;
+        }
+        if let Some(cue) = name_cue_after(chars, candidate.end) {
+            candidate.confidence_percent = candidate.confidence_percent.saturating_add(15).min(90);
+            candidate.reason.push_str(&format!("；其后有“{cue}”"));
+        }
+        if candidate.role.is_none() {
+            candidate.role = role_before(chars, candidate.start);
+        }
+        out.push(candidate);
+    }
+}
+
+fn person(start: usize, end: usize, confidence_percent: u8, reason: String) -> Detection {
+    Detection {
+        start,
+        end,
+        category: Category::Person,
+        confidence_percent,
+        reason,
+        role: None,
+    }
+}
+
+/// Skips a colon, a space or 为/是 between a cue word and a name: 申请人：张三, 申请人为张三.
+fn skip_cue_separators(chars: &[char], mut position: usize) -> usize {
+    while position < chars.len()
+        && matches!(chars[position], '：' | ':' | ' ' | '\u{3000}' | '为' | '是')
+    {
+        position += 1;
+    }
+    position
+}
+
+/// The role word (申请人, 局长, 法定代表人…) that ends right before `start`, allowing a colon
+/// between them.
+fn role_before(chars: &[char], start: usize) -> Option<&'static str> {
+    let mut end = start;
+    while end > 0 && matches!(chars[end - 1], '：' | ':' | ' ' | '\u{3000}') {
+        end -= 1;
+    }
+    official_cue_before(chars, end).or_else(|| name_cue_before(chars, end))
+}
+
+/// Evidence 1: a surname right after a cue word. The given name is taken as two characters when
+/// both may be part of a name, otherwise one.
+fn cue_name(chars: &[char], token: &Token) -> Option<Detection> {
+    let role =
+        official_cue_before(chars, token.start).or_else(|| name_cue_before(chars, token.start))?;
+    let start = skip_cue_separators(chars, token.start);
+    let surname_length = surname_length_at(&chars[start..]);
+    if surname_length == 0 {
+        return None;
+    }
+    let given_start = start + surname_length;
+    let given_length = given_name_length_after_cue(chars, given_start);
+    if given_length == 0 {
+        return None;
+    }
+    let mut found = person(
+        start,
+        given_start + given_length,
+        85,
+        format!("姓名：前有“{role}”，姓氏加名"),
+    );
+    found.role = Some(role);
+    Some(found)
+}
+
+fn given_name_length_after_cue(chars: &[char], given_start: usize) -> usize {
+    let usable = |offset: usize| {
+        chars
+            .get(given_start + offset)
+            .is_some_and(|c| may_be_in_given_name(*c))
+    };
+    if !usable(0) {
+        return 0;
+    }
+    // A cue word right after the first character (张三先生, 张三身份证号) ends the name there.
+    // The second character belongs to the name when it is usual in names or when the text
+    // breaks right after it (李娜反映 is 李娜 + 反映; 王建国对 is 王建国 + 对).
+    let boundary_after_second = !usable(2);
+    let second_is_name_like = chars
+        .get(given_start + 1)
+        .is_some_and(|c| is_given_name_character(*c));
+    if usable(1)
+        && name_cue_after(chars, given_start + 1).is_none()
+        && (second_is_name_like || boundary_after_second)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// Evidence 2: a word of the segmenter's dictionary made of a common surname and a two-character
+/// given name (well-known people are in the dictionary as one word). Ambiguous surnames are left
+/// out: 高血压, 方便面 and 白开水 are dictionary words too.
+fn dictionary_name(chars: &[char], token: &Token) -> Option<Detection> {
+    if token.length() != 3 || surname_length_at(&chars[token.start..token.end]) != 1 {
+        return None;
+    }
+    let first = chars[token.start];
+    let given = &chars[token.start + 1..token.end];
+    if is_ambiguous_surname(first) || !given.iter().all(|c| may_be_in_given_name(*c)) {
+        return None;
+    }
+    let given_name_like = given
+        .iter()
+        .filter(|c| is_given_name_character(**c))
+        .count();
+    Some(person(
+        token.start,
+        token.end,
+        if given_name_like >= 1 { 55 } else { 45 },
+        "姓名：词典中以常见姓氏开头的三字词".to_owned(),
+    ))
+}
+
+/// Evidence 3: a surname followed by one or two characters that the dictionary does not join
+/// into a word, as an unknown name is segmented (刘/希/平).
+fn composed_name(chars: &[char], tokens: &[Token], index: usize) -> Option<Detection> {
+    let token = &tokens[index];
+    let surname_length = surname_length_at(&chars[token.start..token.end]);
+    // The surname must be a token of its own (single or compound): if the dictionary glued it
+    // to the next character, that is an ordinary word (高兴, 方法).
+    if surname_length == 0 || surname_length != token.length() {
+        return None;
+    }
+    let single = |offset: usize| {
+        tokens
+            .get(index + offset)
+            .filter(|next| next.length() == 1 && may_be_in_given_name(chars[next.start]))
+    };
+    if let Some(found) = surname_and_two_character_word(chars, tokens, index) {
+        return Some(found);
+    }
+    let first = single(1)?;
+    let second = single(2);
+    let given: Vec<char> = match second {
+        Some(second) => vec![chars[first.start], chars[second.start]],
+        None => vec![chars[first.start]],
+    };
+    let given_name_like = given
+        .iter()
+        .filter(|c| is_given_name_character(**c))
+        .count();
+    let ambiguous = surname_length == 1 && is_ambiguous_surname(chars[token.start]);
+    let confidence_percent = match (given.len(), given_name_like, ambiguous) {
+        (2, 2, false) => 70,
+        (2, 2, true) => 60,
+        (2, 1, false) => 58,
+        (2, 1, true) => 45,
+        (2, 0, _) => 35,
+        (1, 1, false) => 55,
+        (1, 1, true) => 40,
+        _ => 30,
+    };
+    let end = first.end + second.map_or(0, |second| second.length());
+    // A name is followed by something else than more unknown single characters; a long run of
+    // them is unsegmentable text (classical Chinese, a list of characters), not a name.
+    if second.is_some()
+        && single(3).is_some_and(|third| is_cjk(chars[third.start]))
+        && given_name_like < 2
+    {
+        return None;
+    }
+    Some(person(
+        token.start,
+        end,
+        confidence_percent,
+        "姓名：姓氏后接词典未收的名字用字".to_owned(),
+    ))
+}
+
+/// A surname of its own followed by a two-character dictionary word whose characters are both
+/// usual in given names (赵/新民, 王/建国): names are often also words.
+fn surname_and_two_character_word(
+    chars: &[char],
+    tokens: &[Token],
+    index: usize,
+) -> Option<Detection> {
+    let token = &tokens[index];
+    let next = tokens.get(index + 1).filter(|next| next.length() == 2)?;
+    let given = &chars[next.start..next.end];
+    if !given
+        .iter()
+        .all(|c| is_given_name_character(*c) && may_be_in_given_name(*c))
+    {
+        return None;
+    }
+    let ambiguous = token.length() == 1 && is_ambiguous_surname(chars[token.start]);
+    Some(person(
+        token.start,
+        next.end,
+        if ambiguous { 40 } else { 52 },
+        "姓名：姓氏后接由名字常用字组成的双字词".to_owned(),
+    ))
+}
+
+/// Evidence 4 on social media: a handle after `@` stands for an account holder.
+fn handles(chars: &[char], out: &mut Vec<Detection>) {
+    for (at, &c) in chars.iter().enumerate() {
+        if c != '@' && c != '＠' {
+            continue;
+        }
+        // An e-mail address has a local part right before the @; the e-mail detector has it.
+        if at > 0
+            && (chars[at - 1].is_ascii_alphanumeric() || matches!(chars[at - 1], '.' | '_' | '-'))
+        {
+            continue;
+        }
+        let handle_length = chars[at + 1..]
+            .iter()
+            .take(HANDLE_MAX_CHARS)
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+            .count();
+        if handle_length >= 2 {
+            out.push(person(
+                at + 1,
+                at + 1 + handle_length,
+                60,
+                "社交媒体账号名（@ 后）".to_owned(),
+            ));
+        }
+    }
+}
+
+/// Keeps generic mentions, place names and the first parts of organisation names out.
+fn passes_filters(chars: &[char], candidate: &Detection) -> bool {
+    let word: String = chars[candidate.start..candidate.end].iter().collect();
+    if is_generic_person_word(&word) || is_place_name(&word) {
+        return false;
+    }
+    // A place name inside the candidate at its start (北京人, 台湾省) is a place.
+    let starts_with_place = (2..=4).any(|length| {
+        length < candidate.end - candidate.start
+            && is_place_name(
+                &chars[candidate.start..candidate.start + length]
+                    .iter()
+                    .collect::<String>(),
+            )
+    });
+    if starts_with_place {
+        return false;
+    }
+    org_or_place_suffix_at(chars, candidate.end).is_none()
+}
