@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use jieba_rs::Jieba;
 
 use super::lexicon::{
-    is_ambiguous_surname, is_generic_person_word, is_given_name_character, is_place_name,
+    CharSet, is_ambiguous_surname, is_generic_person_word, is_given_name_character, is_place_name,
     name_cue_after, name_cue_before, official_cue_before, org_or_place_suffix_at,
     surname_length_at,
 };
@@ -43,8 +43,11 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+static NEVER_IN_GIVEN_NAMES_SET: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::from_chars(NEVER_IN_GIVEN_NAMES.chars()));
+
 fn may_be_in_given_name(c: char) -> bool {
-    is_cjk(c) && !NEVER_IN_GIVEN_NAMES.contains(c)
+    is_cjk(c) && !NEVER_IN_GIVEN_NAMES_SET.contains(c)
 }
 
 /// A word of the segmented text, with character offsets.
