@@ -3,7 +3,9 @@
 //! Names are open-class words: no list holds them all. The detector therefore combines four
 //! kinds of evidence, each with its own confidence:
 //! 1. a **cue word** before the name (申请人, 当事人, 法定代表人, 局长…) followed by a surname;
-//! 2. a **dictionary name**: jieba's lexicon tags well-known names `nr`/`nrfg`/`nrt`;
+//! 2. a **dictionary word shaped like a name**: a three-character word of jieba's lexicon that
+//!    starts with a common surname (jieba-rs 0.11's POS tags are not used: they mark ordinary
+//!    words such as 安静 or 谢谢 as `nr`, which measured worse than no tags);
 //! 3. an **unknown word built like a name**: jieba (without its HMM, for speed) leaves words it
 //!    does not know as single characters, and a surname followed by one or two such characters
 //!    that are usual in given names is a name far more often than not;
