@@ -90,6 +90,11 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Import documents into the library.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Measure durable submissions per second and the staff queue page on a fresh database.
     Bench {
         #[command(flatten)]
@@ -129,6 +134,20 @@ enum ReportCommand {
         /// json (cells keyed by the official row and column labels) or html.
         #[arg(long, default_value = "json")]
         format: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// Import laws and regulations in the format of laws_corpus.jsonl (one JSON object a
+    /// line: id, title, issuer, date, valid_from, level, category, expired, header, body).
+    /// Each `id` becomes the document's external id (/documents/{id}); re-running is safe.
+    LawsJsonl {
+        file: PathBuf,
+        /// The agency whose library receives the documents (default: the first top-level
+        /// agency; on an empty database the demo agencies are created first).
+        #[arg(long)]
+        agency: Option<String>,
     },
 }
 
@@ -219,7 +238,59 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { to } => backup(&resolved, &to).await,
         Command::Restore { from } => restore(&resolved, &from).await,
         Command::Bench { args } => bench::run(&resolved, args).await,
+        Command::Import {
+            command: ImportCommand::LawsJsonl { file, agency },
+        } => {
+            init_logging(&log_format);
+            import_laws(&resolved, &file, agency.as_deref()).await
+        }
     }
+}
+
+async fn import_laws(
+    resolved: &config::Resolved,
+    file: &Path,
+    agency: Option<&str>,
+) -> anyhow::Result<()> {
+    let reader = std::fs::File::open(file)
+        .map(std::io::BufReader::new)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let db = open_database(resolved).await?;
+    let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+    let slug = match agency {
+        Some(slug) => slug.to_string(),
+        None => {
+            if services.seed_demo_if_empty().await? {
+                eprintln!("the database was empty: demo agencies and accounts created");
+            }
+            services
+                .default_library_agency()
+                .await?
+                .context("no agency to import into; create one first")?
+                .slug
+        }
+    };
+    let started = std::time::Instant::now();
+    let report = services
+        .import_laws_jsonl(&slug, reader.lines())
+        .await
+        .map_err(|e| anyhow::anyhow!("import into {slug}: {e}"))?;
+    db.close().await;
+    for error in &report.errors {
+        eprintln!("line {}: {}", error.line, error.message);
+    }
+    println!(
+        "imported {} new, {} corrected, {} unchanged, {} refused, into {slug} in {:.1} s",
+        report.imported,
+        report.corrected,
+        report.unchanged,
+        report.errors.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if !report.errors.is_empty() {
+        bail!("{} lines were refused", report.errors.len());
+    }
+    Ok(())
 }
 
 async fn open_database(resolved: &config::Resolved) -> anyhow::Result<Db> {

@@ -150,6 +150,9 @@ impl Services {
         let now = self.clock.now();
         let row = agency_row(Uuid::now_v7(), parent_id, &particulars, now, now);
         self.db.agency_insert(&row).await.map_err(unique_to_field)?;
+        // Art. 20–21: every agency starts with the standard catalog of its level (adopting
+        // its parent's edited items where the parent has them).
+        self.ensure_standard_catalog(row.id).await?;
         self.record_security_event(
             "agency_created",
             None,

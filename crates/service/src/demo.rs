@@ -170,6 +170,9 @@ impl Services {
         };
         self.db.agency_insert(&city).await?;
         self.db.agency_insert(&county).await?;
+        // The county adopts the city's catalog items (上下一致), so the city's comes first.
+        self.ensure_standard_catalog(city.id).await?;
+        self.ensure_standard_catalog(county.id).await?;
         let mut city_departments = Vec::new();
         for (agency, list) in [
             (&city, &CITY_DEPARTMENTS[..]),

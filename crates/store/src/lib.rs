@@ -11,12 +11,14 @@ mod accounts;
 mod agencies;
 mod applications;
 mod calendar;
+mod documents;
 mod security;
 mod tlog;
 
 pub use accounts::*;
 pub use agencies::*;
 pub use applications::*;
+pub use documents::*;
 pub use security::*;
 pub use tlog::*;
 

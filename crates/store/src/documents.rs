@@ -1,0 +1,776 @@
+//! Storage of the catalog and of published documents: items with their revisions, documents
+//! with immutable versions, interpretation links and the change records that search indexes
+//! follow.
+
+use crate::{Db, StoreError, StoreResult, Tx, db_run, tx_run};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub id: Uuid,
+    pub agency_id: Uuid,
+    pub external_id: String,
+    pub index_number: String,
+    pub catalog_code: Option<String>,
+    pub status: String,
+    pub current_version: i64,
+    pub title: String,
+    pub issuer: String,
+    pub level: String,
+    pub topic: String,
+    pub validity: String,
+    pub published_date: Option<Date>,
+    pub published_year: Option<i64>,
+    pub formed_on: Option<Date>,
+    pub withdrawn_reason: Option<String>,
+    pub withdrawn_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DocumentVersionRow {
+    pub document_id: Uuid,
+    pub version: i64,
+    pub state: String,
+    /// The checked metadata as JSON (`gongkai_domain::publication::DocumentMetadata` without
+    /// the body).
+    pub metadata: String,
+    /// Promulgation lines above the body, as a JSON array of strings.
+    pub header: String,
+    pub body: String,
+    pub content_sha256: String,
+    pub change_note: String,
+    pub review_note: String,
+    pub created_by: Option<Uuid>,
+    pub reviewed_by: Option<Uuid>,
+    pub created_at: OffsetDateTime,
+    pub published_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CatalogItemRow {
+    pub id: Uuid,
+    pub agency_id: Uuid,
+    pub code: String,
+    pub template_agency_id: Option<Uuid>,
+    pub template_code: Option<String>,
+    pub data: String,
+    pub sort_order: i64,
+    pub active: bool,
+    pub revision: i64,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CatalogRevisionRow {
+    pub id: Uuid,
+    pub agency_id: Uuid,
+    pub code: String,
+    pub revision: i64,
+    pub data: String,
+    pub active: bool,
+    pub changed_by: Option<Uuid>,
+    pub change_note: String,
+    pub changed_at: OffsetDateTime,
+}
+
+/// Filters of the public document lists; every field narrows the list when set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentListFilter {
+    pub agency_id: Option<Uuid>,
+    pub issuer: Option<String>,
+    pub year: Option<i64>,
+    pub validity: Option<String>,
+    pub topic: Option<String>,
+    pub level: Option<String>,
+    pub catalog_code: Option<String>,
+}
+
+/// The columns a facet may count over; a closed set so that no caller builds SQL from input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentFacet {
+    Issuer,
+    Year,
+    Validity,
+    Level,
+    Topic,
+}
+
+impl DocumentFacet {
+    fn column(self) -> &'static str {
+        match self {
+            DocumentFacet::Issuer => "issuer",
+            DocumentFacet::Year => "CAST(published_year AS TEXT)",
+            DocumentFacet::Validity => "validity",
+            DocumentFacet::Level => "level",
+            DocumentFacet::Topic => "topic",
+        }
+    }
+}
+
+const DOCUMENT_COLUMNS: &str = "id, agency_id, external_id, index_number, catalog_code, status, \
+    current_version, title, issuer, level, topic, validity, published_date, published_year, \
+    formed_on, withdrawn_reason, withdrawn_at, created_at, updated_at";
+
+const VERSION_COLUMNS: &str = "document_id, version, state, metadata, header, body, \
+    content_sha256, change_note, review_note, created_by, reviewed_by, created_at, published_at";
+
+/// Appends the WHERE conditions of a list filter with numbered placeholders starting after
+/// `first_placeholder`; returns the SQL and the string arguments in order.
+fn list_conditions(filter: &DocumentListFilter) -> (String, Vec<ListArgument>) {
+    let mut sql = String::from(" WHERE status = 'published'");
+    let mut arguments = Vec::new();
+    let mut push = |sql: &mut String, column: &str, argument: ListArgument| {
+        arguments.push(argument);
+        sql.push_str(&format!(" AND {column} = ${}", arguments.len()));
+    };
+    if let Some(agency_id) = filter.agency_id {
+        push(&mut sql, "agency_id", ListArgument::Uuid(agency_id));
+    }
+    if let Some(issuer) = &filter.issuer {
+        push(&mut sql, "issuer", ListArgument::Text(issuer.clone()));
+    }
+    if let Some(year) = filter.year {
+        push(&mut sql, "published_year", ListArgument::Integer(year));
+    }
+    if let Some(validity) = &filter.validity {
+        push(&mut sql, "validity", ListArgument::Text(validity.clone()));
+    }
+    if let Some(topic) = &filter.topic {
+        push(&mut sql, "topic", ListArgument::Text(topic.clone()));
+    }
+    if let Some(level) = &filter.level {
+        push(&mut sql, "level", ListArgument::Text(level.clone()));
+    }
+    if let Some(code) = &filter.catalog_code {
+        push(&mut sql, "catalog_code", ListArgument::Text(code.clone()));
+    }
+    (sql, arguments)
+}
+
+#[derive(Debug, Clone)]
+enum ListArgument {
+    Uuid(Uuid),
+    Text(String),
+    Integer(i64),
+}
+
+macro_rules! bind_list_arguments {
+    ($query:expr, $arguments:expr) => {{
+        let mut query = $query;
+        for argument in $arguments {
+            query = match argument {
+                ListArgument::Uuid(value) => query.bind(*value),
+                ListArgument::Text(value) => query.bind(value.clone()),
+                ListArgument::Integer(value) => query.bind(*value),
+            };
+        }
+        query
+    }};
+}
+
+impl Tx {
+    /// The next 索引号 sequence value of an agency for a year (row lock on PostgreSQL; SQLite
+    /// has one writer).
+    pub async fn next_index_number_sequence(
+        &mut self,
+        agency_id: Uuid,
+        year: i32,
+    ) -> StoreResult<i64> {
+        Ok(tx_run!(self, |c| {
+            sqlx::query_scalar::<_, i64>(
+            "INSERT INTO index_number_counters (agency_id, year, last_value) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, year) DO UPDATE SET last_value = index_number_counters.last_value + 1 \
+             RETURNING last_value"
+        )
+        .bind(agency_id)
+        .bind(i64::from(year))
+        .fetch_one(c)
+        .await
+        })?)
+    }
+
+    pub async fn document_insert(&mut self, row: &DocumentRow) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+        )))
+        .bind(row.id)
+        .bind(row.agency_id)
+        .bind(&row.external_id)
+        .bind(&row.index_number)
+        .bind(&row.catalog_code)
+        .bind(&row.status)
+        .bind(row.current_version)
+        .bind(&row.title)
+        .bind(&row.issuer)
+        .bind(&row.level)
+        .bind(&row.topic)
+        .bind(&row.validity)
+        .bind(row.published_date)
+        .bind(row.published_year)
+        .bind(row.formed_on)
+        .bind(&row.withdrawn_reason)
+        .bind(row.withdrawn_at)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    /// Rewrites the listing columns of a document (its current published state).
+    pub async fn document_update(&mut self, row: &DocumentRow) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(
+            "UPDATE documents SET catalog_code = $2, status = $3, current_version = $4, title = $5, \
+             issuer = $6, level = $7, topic = $8, validity = $9, published_date = $10, \
+             published_year = $11, formed_on = $12, withdrawn_reason = $13, withdrawn_at = $14, \
+             updated_at = $15 WHERE id = $1"
+        )
+        .bind(row.id)
+        .bind(&row.catalog_code)
+        .bind(&row.status)
+        .bind(row.current_version)
+        .bind(&row.title)
+        .bind(&row.issuer)
+        .bind(&row.level)
+        .bind(&row.topic)
+        .bind(&row.validity)
+        .bind(row.published_date)
+        .bind(row.published_year)
+        .bind(row.formed_on)
+        .bind(&row.withdrawn_reason)
+        .bind(row.withdrawn_at)
+        .bind(row.updated_at)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn document_version_insert(&mut self, row: &DocumentVersionRow) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO document_versions ({VERSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, \
+             $7, $8, $9, $10, $11, $12, $13)"
+        )))
+        .bind(row.document_id)
+        .bind(row.version)
+        .bind(&row.state)
+        .bind(&row.metadata)
+        .bind(&row.header)
+        .bind(&row.body)
+        .bind(&row.content_sha256)
+        .bind(&row.change_note)
+        .bind(&row.review_note)
+        .bind(row.created_by)
+        .bind(row.reviewed_by)
+        .bind(row.created_at)
+        .bind(row.published_at)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    /// Moves a version from `expected_state` to `state`; false when it was not in the expected
+    /// state (someone else acted first).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn document_version_transition(
+        &mut self,
+        document_id: Uuid,
+        version: i64,
+        expected_state: &str,
+        state: &str,
+        reviewed_by: Option<Uuid>,
+        review_note: &str,
+        published_at: Option<OffsetDateTime>,
+    ) -> StoreResult<bool> {
+        let affected = tx_run!(self, |c| sqlx::query(
+            "UPDATE document_versions SET state = $4, reviewed_by = COALESCE($5, reviewed_by), \
+             review_note = $6, published_at = COALESCE($7, published_at) \
+             WHERE document_id = $1 AND version = $2 AND state = $3"
+        )
+        .bind(document_id)
+        .bind(version)
+        .bind(expected_state)
+        .bind(state)
+        .bind(reviewed_by)
+        .bind(review_note)
+        .bind(published_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(affected == 1)
+    }
+
+    pub async fn document_version_get(
+        &mut self,
+        document_id: Uuid,
+        version: i64,
+    ) -> StoreResult<Option<DocumentVersionRow>> {
+        Ok(tx_run!(self, |c| {
+            sqlx::query_as::<_, DocumentVersionRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM document_versions WHERE document_id = $1 AND version = $2"
+        )))
+        .bind(document_id)
+        .bind(version)
+        .fetch_optional(c)
+        .await
+        })?)
+    }
+
+    pub async fn document_get_for_update(&mut self, id: Uuid) -> StoreResult<Option<DocumentRow>> {
+        Ok(tx_run!(self, |c| sqlx::query_as::<_, DocumentRow>(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = $1"
+            ))
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?)
+    }
+
+    pub async fn document_max_version(&mut self, document_id: Uuid) -> StoreResult<i64> {
+        Ok(tx_run!(self, |c| sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(MAX(version), 0) FROM document_versions WHERE document_id = $1"
+        )
+        .bind(document_id)
+        .fetch_one(c)
+        .await)?)
+    }
+
+    /// Records that a document changed, for every process's search index to pick up.
+    pub async fn document_change_record(
+        &mut self,
+        document_id: Uuid,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(
+            "INSERT INTO document_changes (document_id, changed_at) VALUES ($1, $2)"
+        )
+        .bind(document_id)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn document_link_insert(
+        &mut self,
+        document_id: Uuid,
+        interpretation_id: Uuid,
+    ) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(
+            "INSERT INTO document_links (document_id, interpretation_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING"
+        )
+        .bind(document_id)
+        .bind(interpretation_id)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn catalog_item_get(
+        &mut self,
+        agency_id: Uuid,
+        code: &str,
+    ) -> StoreResult<Option<CatalogItemRow>> {
+        Ok(tx_run!(self, |c| sqlx::query_as::<_, CatalogItemRow>(
+            "SELECT id, agency_id, code, template_agency_id, template_code, data, sort_order, \
+             active, revision, updated_at FROM catalog_items WHERE agency_id = $1 AND code = $2"
+        )
+        .bind(agency_id)
+        .bind(code)
+        .fetch_optional(c)
+        .await)?)
+    }
+
+    /// Inserts or replaces a catalog item; the caller also writes the matching revision.
+    pub async fn catalog_item_upsert(&mut self, row: &CatalogItemRow) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(
+            "INSERT INTO catalog_items (id, agency_id, code, template_agency_id, template_code, \
+             data, sort_order, active, revision, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             $8, $9, $10) ON CONFLICT (agency_id, code) DO UPDATE SET data = excluded.data, \
+             sort_order = excluded.sort_order, active = excluded.active, revision = excluded.revision, \
+             updated_at = excluded.updated_at"
+        )
+        .bind(row.id)
+        .bind(row.agency_id)
+        .bind(&row.code)
+        .bind(row.template_agency_id)
+        .bind(&row.template_code)
+        .bind(&row.data)
+        .bind(row.sort_order)
+        .bind(row.active)
+        .bind(row.revision)
+        .bind(row.updated_at)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn catalog_revision_insert(&mut self, row: &CatalogRevisionRow) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(
+            "INSERT INTO catalog_revisions (id, agency_id, code, revision, data, active, \
+             changed_by, change_note, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        )
+        .bind(row.id)
+        .bind(row.agency_id)
+        .bind(&row.code)
+        .bind(row.revision)
+        .bind(&row.data)
+        .bind(row.active)
+        .bind(row.changed_by)
+        .bind(&row.change_note)
+        .bind(row.changed_at)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn document_settings_set(
+        &mut self,
+        agency_id: Uuid,
+        index_number_template: &str,
+    ) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(
+            "INSERT INTO document_settings (agency_id, index_number_template) VALUES ($1, $2) \
+             ON CONFLICT (agency_id) DO UPDATE SET index_number_template = excluded.index_number_template"
+        )
+        .bind(agency_id)
+        .bind(index_number_template)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn document_settings_get(&mut self, agency_id: Uuid) -> StoreResult<Option<String>> {
+        Ok(tx_run!(self, |c| sqlx::query_scalar::<_, String>(
+            "SELECT index_number_template FROM document_settings WHERE agency_id = $1"
+        )
+        .bind(agency_id)
+        .fetch_optional(c)
+        .await)?)
+    }
+
+    pub async fn document_id_by_external_id(
+        &mut self,
+        external_id: &str,
+    ) -> StoreResult<Option<Uuid>> {
+        Ok(tx_run!(self, |c| sqlx::query_scalar::<_, Uuid>(
+            "SELECT id FROM documents WHERE external_id = $1"
+        )
+        .bind(external_id)
+        .fetch_optional(c)
+        .await)?)
+    }
+}
+
+impl Db {
+    pub async fn document_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> StoreResult<Option<DocumentRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, DocumentRow>(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE external_id = $1"
+            ))
+        )
+        .bind(external_id)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    pub async fn document_get(&self, id: Uuid) -> StoreResult<Option<DocumentRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, DocumentRow>(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = $1"
+            ))
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    pub async fn documents_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<DocumentRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = self.document_get(*id).await? {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn document_version(
+        &self,
+        document_id: Uuid,
+        version: i64,
+    ) -> StoreResult<Option<DocumentVersionRow>> {
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, DocumentVersionRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM document_versions WHERE document_id = $1 AND version = $2"
+        )))
+        .bind(document_id)
+        .bind(version)
+        .fetch_optional(p)
+        .await
+        })?)
+    }
+
+    /// Every version of a document, oldest first.
+    pub async fn document_versions(
+        &self,
+        document_id: Uuid,
+    ) -> StoreResult<Vec<DocumentVersionRow>> {
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, DocumentVersionRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM document_versions WHERE document_id = $1 ORDER BY version"
+        )))
+        .bind(document_id)
+        .fetch_all(p)
+        .await
+        })?)
+    }
+
+    /// Published versions whose canonical content has this SHA-256, with their documents'
+    /// external ids: the answer to "is this file exactly a published version?".
+    pub async fn document_versions_by_sha256(
+        &self,
+        sha256: &str,
+    ) -> StoreResult<Vec<(String, i64, Option<OffsetDateTime>, String)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<
+            _,
+            (String, i64, Option<OffsetDateTime>, String),
+        >(
+            "SELECT d.external_id, v.version, v.published_at, v.state FROM document_versions v \
+             JOIN documents d ON d.id = v.document_id WHERE v.content_sha256 = $1 \
+             AND v.state IN ('published', 'superseded') ORDER BY d.external_id, v.version"
+        )
+        .bind(sha256)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// A page of published documents, newest first, with the total count.
+    pub async fn documents_list(
+        &self,
+        filter: &DocumentListFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<DocumentRow>, i64)> {
+        let (conditions, arguments) = list_conditions(filter);
+        let next = arguments.len();
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents{conditions} \
+             ORDER BY published_date DESC, external_id LIMIT ${} OFFSET ${}",
+            next + 1,
+            next + 2
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM documents{conditions}");
+        let rows = db_run!(self, |p| {
+            bind_list_arguments!(
+                sqlx::query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(sql.clone())),
+                &arguments
+            )
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(p)
+            .await
+        })?;
+        let total = db_run!(self, |p| {
+            bind_list_arguments!(
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.clone())),
+                &arguments
+            )
+            .fetch_one(p)
+            .await
+        })?;
+        Ok((rows, total))
+    }
+
+    /// Counts of published documents per value of one facet, largest first.
+    pub async fn documents_facet(
+        &self,
+        filter: &DocumentListFilter,
+        facet: DocumentFacet,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        let (conditions, arguments) = list_conditions(filter);
+        let column = facet.column();
+        let sql = format!(
+            "SELECT COALESCE({column}, '') AS value, COUNT(*) AS n FROM documents{conditions} \
+             GROUP BY value ORDER BY n DESC, value LIMIT {limit}"
+        );
+        Ok(db_run!(self, |p| {
+            bind_list_arguments!(
+                sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.clone())),
+                &arguments
+            )
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// Change records after `after_seq`, oldest first.
+    pub async fn document_changes_since(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, Uuid)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, (i64, Uuid)>(
+            "SELECT seq, document_id FROM document_changes WHERE seq > $1 ORDER BY seq LIMIT $2"
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn document_changes_last_seq(&self) -> StoreResult<i64> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(MAX(seq), 0) FROM document_changes"
+        )
+        .fetch_one(p)
+        .await)?)
+    }
+
+    pub async fn document_ids_published(&self) -> StoreResult<Vec<Uuid>> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, Uuid>(
+            "SELECT id FROM documents WHERE status = 'published' ORDER BY external_id"
+        )
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn document_count(&self) -> StoreResult<i64> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM documents"
+        )
+        .fetch_one(p)
+        .await)?)
+    }
+
+    /// Interpretations of a document, and documents an interpretation explains.
+    pub async fn document_links(&self, document_id: Uuid) -> StoreResult<(Vec<Uuid>, Vec<Uuid>)> {
+        let interpretations = db_run!(self, |p| sqlx::query_scalar::<_, Uuid>(
+            "SELECT interpretation_id FROM document_links WHERE document_id = $1"
+        )
+        .bind(document_id)
+        .fetch_all(p)
+        .await)?;
+        let explained = db_run!(self, |p| sqlx::query_scalar::<_, Uuid>(
+            "SELECT document_id FROM document_links WHERE interpretation_id = $1"
+        )
+        .bind(document_id)
+        .fetch_all(p)
+        .await)?;
+        Ok((interpretations, explained))
+    }
+
+    /// Versions waiting for the confidentiality review of an agency, oldest first.
+    pub async fn document_versions_in_review(
+        &self,
+        agency_id: Uuid,
+    ) -> StoreResult<Vec<(DocumentRow, i64)>> {
+        let pairs = db_run!(self, |p| sqlx::query_as::<_, (Uuid, i64)>(
+            "SELECT v.document_id, v.version FROM document_versions v JOIN documents d \
+             ON d.id = v.document_id WHERE d.agency_id = $1 AND v.state = 'in_review' \
+             ORDER BY v.created_at"
+        )
+        .bind(agency_id)
+        .fetch_all(p)
+        .await)?;
+        let mut out = Vec::with_capacity(pairs.len());
+        for (document_id, version) in pairs {
+            if let Some(row) = self.document_get(document_id).await? {
+                out.push((row, version));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Documents of an agency that have unpublished work (drafts or versions in review), for
+    /// the Art. 26 overdue check.
+    pub async fn documents_with_pending_versions(
+        &self,
+        agency_id: Uuid,
+    ) -> StoreResult<Vec<DocumentRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, DocumentRow>(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE agency_id = $1 AND id IN \
+             (SELECT document_id FROM document_versions WHERE state IN ('draft', 'in_review')) \
+             ORDER BY formed_on, external_id"
+            ))
+        )
+        .bind(agency_id)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn catalog_items(&self, agency_id: Uuid) -> StoreResult<Vec<CatalogItemRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, CatalogItemRow>(
+            "SELECT id, agency_id, code, template_agency_id, template_code, data, sort_order, \
+             active, revision, updated_at FROM catalog_items WHERE agency_id = $1 \
+             ORDER BY sort_order, code"
+        )
+        .bind(agency_id)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn catalog_revisions(
+        &self,
+        agency_id: Uuid,
+        code: &str,
+    ) -> StoreResult<Vec<CatalogRevisionRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, CatalogRevisionRow>(
+            "SELECT id, agency_id, code, revision, data, active, changed_by, change_note, \
+             changed_at FROM catalog_revisions WHERE agency_id = $1 AND code = $2 \
+             ORDER BY revision DESC"
+        )
+        .bind(agency_id)
+        .bind(code)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// The latest publication date per catalog item of an agency, for periodic overdue checks.
+    pub async fn catalog_last_published(
+        &self,
+        agency_id: Uuid,
+    ) -> StoreResult<Vec<(String, Option<Date>)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<
+            _,
+            (String, Option<Date>),
+        >(
+            "SELECT catalog_code, MAX(published_date) FROM documents WHERE agency_id = $1 \
+             AND status = 'published' AND catalog_code IS NOT NULL GROUP BY catalog_code"
+        )
+        .bind(agency_id)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn catalog_document_counts(
+        &self,
+        agency_id: Uuid,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, (String, i64)>(
+            "SELECT catalog_code, COUNT(*) FROM documents WHERE agency_id = $1 \
+             AND status = 'published' AND catalog_code IS NOT NULL GROUP BY catalog_code"
+        )
+        .bind(agency_id)
+        .fetch_all(p)
+        .await)?)
+    }
+}
