@@ -1,0 +1,1137 @@
+//! The search index: one tantivy index of retrievable units (articles and whole documents), the
+//! optional vectors beside it, and the hybrid search over both.
+//!
+//! The index is a cache of the database: it is written only through [`SearchIndex`], by one
+//! writer, and can always be deleted and rebuilt from the published documents. It must never
+//! hold anything that exists nowhere else.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use jieba_rs::Jieba;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::SearchError;
+use crate::analyzer::{
+    BIGRAM_TOKENIZER_NAME, BigramTokenizer, JIEBA_TOKENIZER_NAME, JiebaWordTokenizer, bigrams,
+    build_jieba,
+};
+use crate::document::{IndexableDocument, Validity};
+use crate::embed::{Embedder, VectorStore, vector_file_path};
+use crate::normalize::normalize_text;
+use crate::query::{AnalyzedQuery, QueryAnalyzer, QueryWord, WordOrigin};
+use crate::snippet::snippet_html;
+use crate::thesaurus::{DEFAULT_GLOSSARY_EN_ZH, DEFAULT_THESAURUS_ZH, Thesaurus};
+
+/// Bumped whenever the schema or the analyzers change; an index written under another version
+/// is refused with [`SearchError::IndexOutdated`] so that the caller rebuilds it.
+pub const INDEX_FORMAT_VERSION: &str = "gongkai-search-4";
+const VERSION_FILE_NAME: &str = "gongkai-search-version";
+/// The writer's memory budget: enough for the whole corpus without flushing tiny segments.
+pub const WRITER_HEAP_BYTES_DEFAULT: usize = 200_000_000;
+/// A page holds at most this many hits; the evaluation asks for 100.
+pub const PAGE_LIMIT_MAX: usize = 100;
+/// Offsets beyond this are refused: nobody pages that far, and every skipped hit is ranked.
+pub const PAGE_OFFSET_MAX: usize = 1_000;
+/// At most this many values per facet are returned, the largest counts first.
+pub const FACET_VALUES_MAX: usize = 50;
+/// Levels with a fixed code in the index, so that the ranking prior can read a fast field.
+const KNOWN_LEVELS: [&str; 9] = [
+    "宪法",
+    "法律",
+    "行政法规",
+    "司法解释",
+    "部门规章",
+    "地方性法规",
+    "地方政府规章",
+    "规范性文件",
+    "案例",
+];
+/// Levels made by local legislatures and governments, for the region exemption of the prior.
+const LOCAL_LEVELS: [&str; 2] = ["地方性法规", "地方政府规章"];
+/// Province-level divisions and large cities; a query naming one is a local question.
+const REGION_NAMES: [&str; 45] = [
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "深圳",
+    "广州",
+    "杭州",
+    "宁波",
+    "温州",
+    "南京",
+    "苏州",
+    "武汉",
+    "成都",
+    "西安",
+    "厦门",
+];
+const GRANULARITY_ARTICLE_LEVEL: &str = "article_level";
+const GRANULARITY_DOCUMENT_LEVEL: &str = "document_level";
+
+/// What a hit may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Granularity {
+    /// Articles, plus whole documents that have no articles (notices): what a person asking a
+    /// question wants, and what the evaluation scores.
+    #[default]
+    Articles,
+    /// Whole documents only.
+    Documents,
+    /// Both, ranked together.
+    Mixed,
+}
+
+/// Exact-value filters; `None` means any. Values are the facet values shown in results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilters {
+    pub issuer: Option<String>,
+    pub year: Option<u16>,
+    pub level: Option<String>,
+    pub validity: Option<Validity>,
+    pub topic: Option<String>,
+    pub catalog_item: Option<String>,
+}
+
+/// One search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filters: SearchFilters,
+    pub granularity: Granularity,
+    pub offset: usize,
+    pub limit: usize,
+    /// Facet counts cost a second pass over the matches; the evaluation turns them off.
+    pub with_facets: bool,
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub external_id: String,
+    /// `Some("56")` for an article hit, `None` for a whole-document hit.
+    pub article_key: Option<String>,
+    pub title: String,
+    /// The headings the article sits under, outermost first (empty for a document hit).
+    pub headings: Vec<String>,
+    /// HTML-escaped text with `<mark>` around the matches; safe to put into a page as is.
+    pub snippet_html: String,
+    pub validity: Validity,
+    pub date: Option<String>,
+    pub score: f32,
+}
+
+impl Hit {
+    /// The hit id of the evaluation and of links: `id#key` for an article, `id` otherwise.
+    pub fn hit_id(&self) -> String {
+        match &self.article_key {
+            Some(key) => format!("{}#{key}", self.external_id),
+            None => self.external_id.clone(),
+        }
+    }
+}
+
+/// A facet value with the number of matching documents that have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts of matching documents (not articles) per facet value, largest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    pub issuer: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+    pub level: Vec<FacetCount>,
+    pub validity: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub catalog_item: Vec<FacetCount>,
+}
+
+/// How a search was answered, so that pages can say "lexical only".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetrievalMode {
+    Hybrid,
+    /// No embedder configured, or its vectors are missing.
+    LexicalOnly,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// Lexical matches at the requested granularity (at least the minimum number of query
+    /// words), plus semantic-only hits that were ranked; an estimate for pagination.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// A corrected query to offer when this one found little, e.g. simplified for traditional.
+    pub did_you_mean: Option<String>,
+    /// Formal words the thesaurus or glossary added ("also searched for").
+    pub expansions: Vec<String>,
+    pub mode: RetrievalMode,
+}
+
+/// The knobs of ranking. The defaults are the figures measured in `docs/search.md`.
+#[derive(Debug, Clone)]
+pub struct RankingOptions {
+    pub title_boost: f32,
+    pub headings_boost: f32,
+    pub text_boost: f32,
+    pub bigram_boost: f32,
+    pub thesaurus_weight: f32,
+    pub glossary_weight: f32,
+    /// A lone character (房, 钱) is ambiguous; its clauses are scaled by this.
+    pub single_char_weight: f32,
+    /// The share of query words a unit must contain to match at all (0 = any one word). It
+    /// bounds `total` and facets to plausible matches; ranking decides the order anyway.
+    pub minimum_match_ratio: f32,
+    /// The score of an expired version is multiplied by this.
+    pub expired_factor: f32,
+    /// Score factors per level (法律 over 地方性法规 for a general question); unlisted levels
+    /// get `other_level_factor`.
+    pub level_factors: Vec<(String, f32)>,
+    pub other_level_factor: f32,
+    /// Reciprocal-rank fusion constant; larger flattens the ranks.
+    pub fusion_k: f32,
+    /// The weight of the semantic list in the fusion (the lexical list weighs 1).
+    pub semantic_weight: f32,
+    /// How many candidates each list contributes to the fusion.
+    pub candidate_depth: usize,
+}
+
+impl Default for RankingOptions {
+    fn default() -> Self {
+        Self {
+            title_boost: 0.0,
+            headings_boost: 0.5,
+            text_boost: 1.0,
+            bigram_boost: 0.5,
+            thesaurus_weight: 0.5,
+            glossary_weight: 1.0,
+            single_char_weight: 0.3,
+            minimum_match_ratio: 0.0,
+            expired_factor: 0.7,
+            level_factors: vec![
+                ("宪法".to_string(), 1.0),
+                ("法律".to_string(), 1.0),
+                ("行政法规".to_string(), 1.0),
+                ("司法解释".to_string(), 1.0),
+                ("部门规章".to_string(), 1.0),
+                ("地方性法规".to_string(), 0.6),
+                ("地方政府规章".to_string(), 0.6),
+                ("案例".to_string(), 0.6),
+            ],
+            other_level_factor: 1.0,
+            fusion_k: 60.0,
+            semantic_weight: 1.0,
+            candidate_depth: 200,
+        }
+    }
+}
+
+/// Everything an index needs besides its directory.
+#[derive(Clone)]
+pub struct IndexOptions {
+    /// The semantic half; `None` means lexical only.
+    pub embedder: Option<Arc<dyn Embedder>>,
+    pub thesaurus: Thesaurus,
+    pub glossary: Thesaurus,
+    pub ranking: RankingOptions,
+    pub writer_heap_bytes: usize,
+}
+
+impl IndexOptions {
+    /// The shipped thesaurus and glossary, default ranking, no embedder.
+    pub fn lexical_defaults() -> Result<Self, SearchError> {
+        Ok(Self {
+            embedder: None,
+            thesaurus: Thesaurus::parse(DEFAULT_THESAURUS_ZH)?,
+            glossary: Thesaurus::parse(DEFAULT_GLOSSARY_EN_ZH)?,
+            ranking: RankingOptions::default(),
+            writer_heap_bytes: WRITER_HEAP_BYTES_DEFAULT,
+        })
+    }
+}
+
+/// What an administrator page shows about the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexStatus {
+    pub units: u64,
+    pub mode: RetrievalMode,
+    pub model_id: Option<String>,
+    pub vectors: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    unit_id: Field,
+    document_id: Field,
+    article_key: Field,
+    granularity: Field,
+    title: Field,
+    headings: Field,
+    text: Field,
+    full_text: Field,
+    text_bigram: Field,
+    full_text_bigram: Field,
+    facets: Field,
+    validity_code: Field,
+    level_code: Field,
+    text_hash: Field,
+    date: Field,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let word_indexing = |tokenizer: &str| {
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqs)
+    };
+    let stored_words = TextOptions::default()
+        .set_indexing_options(word_indexing(JIEBA_TOKENIZER_NAME))
+        .set_stored();
+    let bigram_words =
+        TextOptions::default().set_indexing_options(word_indexing(BIGRAM_TOKENIZER_NAME));
+    let fields = Fields {
+        unit_id: builder.add_text_field("unit_id", STRING | STORED | FAST),
+        document_id: builder.add_text_field("document_id", STRING),
+        article_key: builder.add_text_field("article_key", STORED),
+        granularity: builder.add_text_field("granularity", STRING),
+        title: builder.add_text_field("title", stored_words.clone()),
+        headings: builder.add_text_field("headings", stored_words.clone()),
+        text: builder.add_text_field("text", stored_words.clone()),
+        full_text: builder.add_text_field("full_text", stored_words),
+        text_bigram: builder.add_text_field("text_bigram", bigram_words.clone()),
+        full_text_bigram: builder.add_text_field("full_text_bigram", bigram_words),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
+        validity_code: builder.add_u64_field("validity_code", INDEXED | FAST | STORED),
+        level_code: builder.add_u64_field("level_code", FAST),
+        text_hash: builder.add_u64_field("text_hash", FAST),
+        date: builder.add_text_field("date", STORED),
+    };
+    (builder.build(), fields)
+}
+
+/// The search index. Searches run concurrently; writes go through one internal writer, and
+/// become visible at [`SearchIndex::commit`].
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    fields: Fields,
+    jieba: Arc<Jieba>,
+    analyzer: QueryAnalyzer,
+    ranking: RankingOptions,
+    embedder: Option<Arc<dyn Embedder>>,
+    vectors: RwLock<Option<VectorStore>>,
+    vector_path: Option<PathBuf>,
+}
+
+impl SearchIndex {
+    /// An index in memory, for tests and small tools.
+    pub fn create_in_ram(options: IndexOptions) -> Result<Self, SearchError> {
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_ram(schema);
+        Self::from_index(index, fields, options, None)
+    }
+
+    /// Opens the index in `directory`, creating it when the directory is empty or missing.
+    /// An index written by another format version is refused ([`SearchError::IndexOutdated`]):
+    /// delete the directory and rebuild from the database.
+    pub fn open_in_dir(directory: &Path, options: IndexOptions) -> Result<Self, SearchError> {
+        let io_error = |source| SearchError::Io {
+            path: directory.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(directory).map_err(io_error)?;
+        let version_path = directory.join(VERSION_FILE_NAME);
+        let has_index = directory.join("meta.json").exists();
+        if has_index {
+            let version = std::fs::read_to_string(&version_path).unwrap_or_default();
+            if version.trim() != INDEX_FORMAT_VERSION {
+                return Err(SearchError::IndexOutdated {
+                    path: directory.to_path_buf(),
+                });
+            }
+        }
+        let (schema, fields) = build_schema();
+        let index = if has_index {
+            Index::open_in_dir(directory)?
+        } else {
+            let index = Index::create_in_dir(directory, schema)?;
+            std::fs::write(&version_path, INDEX_FORMAT_VERSION).map_err(io_error)?;
+            index
+        };
+        Self::from_index(index, fields, options, Some(vector_file_path(directory)))
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        options: IndexOptions,
+        vector_path: Option<PathBuf>,
+    ) -> Result<Self, SearchError> {
+        let jieba = build_jieba();
+        index
+            .tokenizers()
+            .register(JIEBA_TOKENIZER_NAME, JiebaWordTokenizer::new(jieba.clone()));
+        index
+            .tokenizers()
+            .register(BIGRAM_TOKENIZER_NAME, BigramTokenizer);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        // Two indexing threads: the build machine has two cores, and more threads would only
+        // make more, smaller segments.
+        let writer = index.writer_with_num_threads(2, options.writer_heap_bytes)?;
+        let vectors = match (&options.embedder, &vector_path) {
+            (Some(embedder), Some(path)) => Some(
+                VectorStore::load(path, embedder.model_id(), embedder.dimensions())?
+                    .unwrap_or_else(|| {
+                        VectorStore::new(embedder.model_id(), embedder.dimensions())
+                    }),
+            ),
+            (Some(embedder), None) => {
+                Some(VectorStore::new(embedder.model_id(), embedder.dimensions()))
+            }
+            (None, _) => None,
+        };
+        Ok(Self {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            jieba,
+            analyzer: QueryAnalyzer::new(options.thesaurus, options.glossary),
+            ranking: options.ranking,
+            embedder: options.embedder,
+            vectors: RwLock::new(vectors),
+            vector_path,
+        })
+    }
+
+    /// Replaces the ranking knobs (used by the evaluation to compare variants).
+    pub fn set_ranking(&mut self, ranking: RankingOptions) {
+        self.ranking = ranking;
+    }
+
+    /// Adds a document or replaces every unit of an earlier version with the same
+    /// `external_id`. Visible after [`SearchIndex::commit`].
+    pub fn upsert_document(&self, document: &IndexableDocument) -> Result<(), SearchError> {
+        if document.external_id.is_empty() || document.external_id.contains('#') {
+            return Err(SearchError::InvalidDocument(format!(
+                "external id {:?} is empty or contains '#'",
+                document.external_id
+            )));
+        }
+        let units = self.units_of(document);
+        let embedded = match &self.embedder {
+            Some(embedder) => {
+                let texts: Vec<String> = units
+                    .iter()
+                    .map(|unit| unit.embedding_text.clone())
+                    .collect();
+                Some(embedder.embed_passages(&texts)?)
+            }
+            None => None,
+        };
+        {
+            let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+            writer.delete_term(Term::from_field_text(
+                self.fields.document_id,
+                &document.external_id,
+            ));
+            for unit in &units {
+                writer.add_document(unit.document.clone())?;
+            }
+        }
+        if let Some(vectors) = embedded {
+            let mut store = self.vectors.write().map_err(|_| SearchError::Poisoned)?;
+            if let Some(store) = store.as_mut() {
+                store.remove_document(&document.external_id);
+                for (unit, vector) in units.iter().zip(vectors) {
+                    store.upsert(&unit.unit_id, vector)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes a document (withdrawn, unpublished) with all its articles. Visible after
+    /// [`SearchIndex::commit`].
+    pub fn delete_document(&self, external_id: &str) -> Result<(), SearchError> {
+        {
+            let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+            writer.delete_term(Term::from_field_text(self.fields.document_id, external_id));
+        }
+        let mut store = self.vectors.write().map_err(|_| SearchError::Poisoned)?;
+        if let Some(store) = store.as_mut() {
+            store.remove_document(external_id);
+        }
+        Ok(())
+    }
+
+    /// Removes everything, before a rebuild from the database.
+    pub fn delete_all(&self) -> Result<(), SearchError> {
+        {
+            let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+            writer.delete_all_documents()?;
+        }
+        let mut store = self.vectors.write().map_err(|_| SearchError::Poisoned)?;
+        if let Some(store) = store.as_mut() {
+            store.clear();
+        }
+        Ok(())
+    }
+
+    /// Makes every change since the last commit durable and visible to searches, and saves
+    /// the vectors of an on-disk index.
+    pub fn commit(&self) -> Result<(), SearchError> {
+        {
+            let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+            writer.commit()?;
+        }
+        self.reader.reload()?;
+        if let Some(path) = &self.vector_path {
+            let store = self.vectors.read().map_err(|_| SearchError::Poisoned)?;
+            if let Some(store) = store.as_ref() {
+                store.save(path)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Units, retrieval mode and vector count, for the administrator page.
+    pub fn status(&self) -> Result<IndexStatus, SearchError> {
+        let units = self.reader.searcher().num_docs();
+        let store = self.vectors.read().map_err(|_| SearchError::Poisoned)?;
+        let (model_id, vectors) = match store.as_ref() {
+            Some(store) => (Some(store.model_id().to_string()), store.len()),
+            None => (None, 0),
+        };
+        Ok(IndexStatus {
+            units,
+            mode: if vectors > 0 {
+                RetrievalMode::Hybrid
+            } else {
+                RetrievalMode::LexicalOnly
+            },
+            model_id,
+            vectors,
+        })
+    }
+
+    /// The query analysis the search would use, for debugging pages and tests.
+    pub fn analyze_query(&self, query: &str) -> AnalyzedQuery {
+        self.analyzer.analyze(&self.jieba, query)
+    }
+
+    fn units_of(&self, document: &IndexableDocument) -> Vec<Unit> {
+        let fields = self.fields;
+        let level_code = level_code(document.level.as_deref());
+        let mut facet_paths: Vec<Facet> =
+            vec![Facet::from_path(["validity", document.validity.code()])];
+        if let Some(issuer) = non_empty(document.issuer.as_deref()) {
+            facet_paths.push(Facet::from_path(["issuer", issuer]));
+        }
+        if let Some(year) = document.facet_year() {
+            facet_paths.push(Facet::from_path(["year".to_string(), year.to_string()]));
+        }
+        if let Some(level) = non_empty(document.level.as_deref()) {
+            facet_paths.push(Facet::from_path(["level", level]));
+        }
+        if let Some(topic) = non_empty(document.topic.as_deref()) {
+            facet_paths.push(Facet::from_path(["topic", topic]));
+        }
+        if let Some(item) = non_empty(document.catalog_item.as_deref()) {
+            facet_paths.push(Facet::from_path(["catalog", item]));
+        }
+        let title = match non_empty(document.short_title.as_deref()) {
+            Some(short) if !document.title.contains(short) => format!("{} {short}", document.title),
+            _ => document.title.clone(),
+        };
+        let base = |unit_id: &str| {
+            let mut base = TantivyDocument::default();
+            base.add_text(fields.unit_id, unit_id);
+            base.add_text(fields.document_id, &document.external_id);
+            base.add_text(fields.title, &title);
+            for facet in &facet_paths {
+                base.add_facet(fields.facets, facet.clone());
+            }
+            base.add_u64(fields.validity_code, document.validity.fast_value());
+            base.add_u64(fields.level_code, level_code);
+            if let Some(date) = non_empty(document.date.as_deref()) {
+                base.add_text(fields.date, date);
+            }
+            base
+        };
+        let mut units = Vec::with_capacity(document.articles.len() + 1);
+        for article in &document.articles {
+            let unit_id = format!("{}#{}", document.external_id, article.key);
+            let mut unit = base(&unit_id);
+            unit.add_text(fields.article_key, &article.key);
+            unit.add_text(fields.granularity, GRANULARITY_ARTICLE_LEVEL);
+            let headings = article.headings.join(" ");
+            unit.add_text(fields.headings, &headings);
+            unit.add_text(fields.text, &article.text);
+            unit.add_text(fields.text_bigram, &article.text);
+            unit.add_u64(fields.text_hash, text_fingerprint(&article.text));
+            units.push(Unit {
+                embedding_text: format!("{title} {headings} {}", article.text),
+                unit_id,
+                document: unit,
+            });
+        }
+        let mut whole = base(&document.external_id);
+        whole.add_text(fields.granularity, GRANULARITY_DOCUMENT_LEVEL);
+        if document.articles.is_empty() {
+            whole.add_text(fields.granularity, GRANULARITY_ARTICLE_LEVEL);
+        }
+        let mut full_text = document.body_text.clone();
+        for article in &document.articles {
+            if !full_text.is_empty() {
+                full_text.push('\n');
+            }
+            full_text.push_str(&article.text);
+        }
+        whole.add_text(fields.full_text, &full_text);
+        whole.add_text(fields.full_text_bigram, &full_text);
+        whole.add_u64(fields.text_hash, text_fingerprint(&full_text));
+        units.push(Unit {
+            embedding_text: format!("{title} {full_text}"),
+            unit_id: document.external_id.clone(),
+            document: whole,
+        });
+        units
+    }
+
+    /// Runs a search: lexical BM25 over jieba words and bigrams with the thesaurus, fused with
+    /// the semantic ranking when vectors exist, demoting expired versions.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let limit = request.limit.clamp(1, PAGE_LIMIT_MAX);
+        if request.offset > PAGE_OFFSET_MAX {
+            return Err(SearchError::InvalidRequest(format!(
+                "offset {} exceeds {PAGE_OFFSET_MAX}",
+                request.offset
+            )));
+        }
+        let analyzed = self.analyzer.analyze(&self.jieba, &request.query);
+        let searcher = self.reader.searcher();
+        let ranking = &self.ranking;
+        let restriction = self.restriction_clauses(request);
+        let lexical_query = self.lexical_query(&analyzed.words);
+        let names_region = REGION_NAMES
+            .iter()
+            .any(|region| analyzed.normalized.contains(region));
+        let mut match_clauses: Vec<(Occur, Box<dyn Query>)> = restriction
+            .iter()
+            .map(|(occur, query)| (*occur, query.box_clone()))
+            .collect();
+        match &lexical_query {
+            Some(query) => match_clauses.push((Occur::Must, query.box_clone())),
+            None => match_clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        let match_query = BooleanQuery::new(match_clauses);
+        let depth = ranking.candidate_depth.max(request.offset + limit);
+        let (lexical_top, lexical_total) = searcher.search(
+            &match_query,
+            &(TopDocs::with_limit(depth).order_by_score(), Count),
+        )?;
+
+        let mut candidates: HashMap<DocAddress, Candidate> = HashMap::new();
+        let mut lexical_ranked: Vec<(DocAddress, f32)> = Vec::with_capacity(lexical_top.len());
+        for (score, address) in lexical_top {
+            let prior = self.prior(&searcher, address, names_region);
+            lexical_ranked.push((address, score * prior));
+        }
+        lexical_ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (rank, (address, _)) in lexical_ranked.iter().enumerate() {
+            let candidate = candidates.entry(*address).or_default();
+            candidate.fused += 1.0 / (ranking.fusion_k + rank as f32 + 1.0);
+        }
+
+        let mut mode = RetrievalMode::LexicalOnly;
+        let mut semantic_only = 0;
+        if !analyzed.normalized.is_empty()
+            && let Some(semantic_ranked) =
+                self.semantic_ranking(&searcher, &analyzed, &restriction, names_region)?
+        {
+            mode = RetrievalMode::Hybrid;
+            for (rank, (address, _)) in semantic_ranked.iter().enumerate() {
+                let candidate = candidates.entry(*address).or_default();
+                if candidate.fused == 0.0 {
+                    semantic_only += 1;
+                }
+                candidate.fused += ranking.semantic_weight / (ranking.fusion_k + rank as f32 + 1.0);
+            }
+        }
+
+        let mut fused: Vec<(DocAddress, f32)> = candidates
+            .into_iter()
+            .map(|(address, candidate)| (address, candidate.fused))
+            .collect();
+        fused.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The same article text in several versions of a law (2017 and 2023 行政复议法) would
+        // fill a page with copies; the best-ranked copy stands for all of them.
+        let mut seen_texts = std::collections::HashSet::new();
+        fused.retain(|(address, _)| {
+            let fingerprint = self.fast_u64(&searcher, *address, "text_hash");
+            fingerprint.is_none_or(|fingerprint| seen_texts.insert(fingerprint))
+        });
+        let highlight_terms = analyzed.highlight_terms();
+        let mut hits = Vec::with_capacity(limit);
+        for (address, score) in fused.iter().skip(request.offset).take(limit) {
+            hits.push(self.hit_at(&searcher, *address, *score, &highlight_terms)?);
+        }
+        let facets = if request.with_facets {
+            self.facet_counts(&searcher, &restriction, lexical_query.as_deref())?
+        } else {
+            Facets::default()
+        };
+        let did_you_mean = if analyzed.normalized != request.query.trim()
+            && lexical_total == 0
+            && !analyzed.normalized.is_empty()
+        {
+            Some(analyzed.normalized.clone())
+        } else {
+            None
+        };
+        Ok(SearchResults {
+            total: lexical_total + semantic_only,
+            hits,
+            facets,
+            did_you_mean,
+            expansions: analyzed.expansions.clone(),
+            mode,
+        })
+    }
+
+    /// Filters and granularity as Must clauses.
+    fn restriction_clauses(&self, request: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+        let fields = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let granularity = match request.granularity {
+            Granularity::Articles => Some(GRANULARITY_ARTICLE_LEVEL),
+            Granularity::Documents => Some(GRANULARITY_DOCUMENT_LEVEL),
+            Granularity::Mixed => None,
+        };
+        if let Some(granularity) = granularity {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.granularity, granularity),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let filters = &request.filters;
+        let year = filters.year.map(|year| year.to_string());
+        let facet_filters = [
+            ("issuer", filters.issuer.as_deref()),
+            ("year", year.as_deref()),
+            ("level", filters.level.as_deref()),
+            ("validity", filters.validity.map(Validity::code)),
+            ("topic", filters.topic.as_deref()),
+            ("catalog", filters.catalog_item.as_deref()),
+        ];
+        for (facet_name, value) in facet_filters {
+            if let Some(value) = value {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_facet(fields.facets, &Facet::from_path([facet_name, value])),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        clauses
+    }
+
+    /// One Should group per query word: the word in the title, headings and text fields (jieba)
+    /// and all its bigrams in the bigram fields. No phrase anywhere, so a question cut
+    /// differently from the law still matches word by word.
+    fn lexical_query(&self, words: &[QueryWord]) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let ranking = &self.ranking;
+        let mut groups: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in words {
+            let mut weight = match word.origin {
+                WordOrigin::Typed => 1.0,
+                WordOrigin::Thesaurus => ranking.thesaurus_weight,
+                WordOrigin::Glossary => ranking.glossary_weight,
+            } * word.weight;
+            let character_count = word.text.chars().count();
+            if character_count == 1 {
+                weight *= ranking.single_char_weight;
+            }
+            let term_clause = |field: Field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), boost)),
+                )
+            };
+            let mut clauses = vec![
+                term_clause(fields.title, &word.text, weight * ranking.title_boost),
+                term_clause(fields.headings, &word.text, weight * ranking.headings_boost),
+                term_clause(fields.text, &word.text, weight * ranking.text_boost),
+                term_clause(fields.full_text, &word.text, weight * ranking.text_boost),
+            ];
+            let word_bigrams = bigrams(&word.text);
+            if character_count >= 2 && !word_bigrams.is_empty() {
+                for field in [fields.text_bigram, fields.full_text_bigram] {
+                    let all_bigrams: Vec<(Occur, Box<dyn Query>)> = word_bigrams
+                        .iter()
+                        .map(|bigram| term_clause(field, bigram, 1.0))
+                        .map(|(_, query)| (Occur::Must, query))
+                        .collect();
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(
+                            Box::new(BooleanQuery::new(all_bigrams)),
+                            weight * ranking.bigram_boost,
+                        )),
+                    ));
+                }
+            }
+            groups.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        let minimum = ((groups.len() as f32) * ranking.minimum_match_ratio).floor() as usize;
+        Some(Box::new(BooleanQuery::with_minimum_required_clauses(
+            groups,
+            minimum.max(1),
+        )))
+    }
+
+    /// The validity and level prior of a unit, read from fast fields.
+    fn prior(&self, searcher: &tantivy::Searcher, address: DocAddress, names_region: bool) -> f32 {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let fast_fields = segment.fast_fields();
+        let validity = fast_fields
+            .u64("validity_code")
+            .ok()
+            .and_then(|column| column.first(address.doc_id))
+            .map(Validity::from_fast_value)
+            .unwrap_or(Validity::Unknown);
+        let level = fast_fields
+            .u64("level_code")
+            .ok()
+            .and_then(|column| column.first(address.doc_id))
+            .unwrap_or(KNOWN_LEVELS.len() as u64);
+        let validity_factor = if validity == Validity::Expired {
+            self.ranking.expired_factor
+        } else {
+            1.0
+        };
+        let level_name = usize::try_from(level)
+            .ok()
+            .and_then(|code| KNOWN_LEVELS.get(code));
+        // A question that names a province or city wants its local rules; only a question
+        // without a place is steered towards national law.
+        if names_region && level_name.is_some_and(|name| LOCAL_LEVELS.contains(name)) {
+            return validity_factor;
+        }
+        let level_factor = level_name
+            .and_then(|name| {
+                self.ranking
+                    .level_factors
+                    .iter()
+                    .find(|(level, _)| level == name)
+                    .map(|(_, factor)| *factor)
+            })
+            .unwrap_or(self.ranking.other_level_factor);
+        validity_factor * level_factor
+    }
+
+    /// The semantic candidates that pass the filters, best first, with the prior applied; `None`
+    /// when there is no embedder or no vector.
+    fn semantic_ranking(
+        &self,
+        searcher: &tantivy::Searcher,
+        analyzed: &AnalyzedQuery,
+        restriction: &[(Occur, Box<dyn Query>)],
+        names_region: bool,
+    ) -> Result<Option<Vec<(DocAddress, f32)>>, SearchError> {
+        let Some(embedder) = &self.embedder else {
+            return Ok(None);
+        };
+        let store = self.vectors.read().map_err(|_| SearchError::Poisoned)?;
+        let Some(store) = store.as_ref().filter(|store| store.len() > 0) else {
+            return Ok(None);
+        };
+        // The query text for the model is the normalised question plus the formal words the
+        // thesaurus found, so that a colloquial question moves towards the legal wording.
+        let mut model_text = analyzed.normalized.clone();
+        for expansion in &analyzed.expansions {
+            model_text.push(' ');
+            model_text.push_str(expansion);
+        }
+        let query_vector = embedder.embed_query(&model_text)?;
+        // Ask for more than the depth, because filters and granularity drop some.
+        let nearest = store.nearest(&query_vector, self.ranking.candidate_depth * 3);
+        let cosine_by_unit: HashMap<&str, f32> = nearest.iter().copied().collect();
+        let terms = nearest
+            .iter()
+            .map(|(unit_id, _)| Term::from_field_text(self.fields.unit_id, unit_id));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = restriction
+            .iter()
+            .map(|(occur, query)| (*occur, query.box_clone()))
+            .collect();
+        clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        let allowed = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(nearest.len().max(1)).order_by_score(),
+        )?;
+        let mut ranked = Vec::with_capacity(allowed.len());
+        for (_, address) in allowed {
+            let unit_id = self.unit_id_at(searcher, address)?;
+            if let Some(cosine) = cosine_by_unit.get(unit_id.as_str()) {
+                // Cosines lie in [-1, 1]; the prior multiplies a value in [0, 1].
+                let similarity = (cosine + 1.0) / 2.0;
+                ranked.push((
+                    address,
+                    similarity * self.prior(searcher, address, names_region),
+                ));
+            }
+        }
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(self.ranking.candidate_depth);
+        Ok(Some(ranked))
+    }
+
+    fn fast_u64(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        field: &str,
+    ) -> Option<u64> {
+        searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64(field)
+            .ok()
+            .and_then(|column| column.first(address.doc_id))
+    }
+
+    fn unit_id_at(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+    ) -> Result<String, SearchError> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let mut unit_id = String::new();
+        if let Some(column) = segment.fast_fields().str("unit_id")?
+            && let Some(ordinal) = column.term_ords(address.doc_id).next()
+        {
+            column
+                .ord_to_str(ordinal, &mut unit_id)
+                .map_err(|source| SearchError::Io {
+                    path: PathBuf::from("unit_id"),
+                    source,
+                })?;
+        }
+        Ok(unit_id)
+    }
+
+    fn hit_at(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: f32,
+        highlight_terms: &[String],
+    ) -> Result<Hit, SearchError> {
+        let fields = self.fields;
+        let stored: TantivyDocument = searcher.doc(address)?;
+        let text_of = |field: Field| -> String {
+            stored
+                .get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let unit_id = text_of(fields.unit_id);
+        let article_key = Some(text_of(fields.article_key)).filter(|key| !key.is_empty());
+        let external_id = match &article_key {
+            Some(key) => unit_id
+                .strip_suffix(&format!("#{key}"))
+                .unwrap_or(&unit_id)
+                .to_string(),
+            None => unit_id.clone(),
+        };
+        let body = match &article_key {
+            Some(_) => text_of(fields.text),
+            None => text_of(fields.full_text),
+        };
+        let headings = text_of(fields.headings);
+        let validity = stored
+            .get_first(fields.validity_code)
+            .and_then(|value| value.as_u64())
+            .map(Validity::from_fast_value)
+            .unwrap_or(Validity::Unknown);
+        Ok(Hit {
+            external_id,
+            article_key,
+            title: text_of(fields.title),
+            headings: headings
+                .split(' ')
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+                .collect(),
+            snippet_html: snippet_html(&body, highlight_terms),
+            validity,
+            date: Some(text_of(fields.date)).filter(|date| !date.is_empty()),
+            score,
+        })
+    }
+
+    fn facet_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+        restriction: &[(Occur, Box<dyn Query>)],
+        lexical_query: Option<&dyn Query>,
+    ) -> Result<Facets, SearchError> {
+        // Facets count documents: the whole-document units that match. The granularity clause
+        // of the request is replaced by "document level".
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = restriction
+            .iter()
+            .filter(|(_, query)| !is_granularity_clause(query.as_ref(), self.fields.granularity))
+            .map(|(occur, query)| (*occur, query.box_clone()))
+            .collect();
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.granularity, GRANULARITY_DOCUMENT_LEVEL),
+                IndexRecordOption::Basic,
+            )),
+        ));
+        if let Some(query) = lexical_query {
+            clauses.push((Occur::Must, query.box_clone()));
+        }
+        let mut collector = FacetCollector::for_field("facets");
+        for root in [
+            "/issuer",
+            "/year",
+            "/level",
+            "/validity",
+            "/topic",
+            "/catalog",
+        ] {
+            collector.add_facet(root);
+        }
+        let counts = searcher.search(&BooleanQuery::new(clauses), &collector)?;
+        let values = |root: &str| -> Vec<FacetCount> {
+            let mut values: Vec<FacetCount> = counts
+                .get(root)
+                .map(|(facet, count)| FacetCount {
+                    value: facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    count,
+                })
+                .collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            values.truncate(FACET_VALUES_MAX);
+            values
+        };
+        Ok(Facets {
+            issuer: values("/issuer"),
+            year: values("/year"),
+            level: values("/level"),
+            validity: values("/validity"),
+            topic: values("/topic"),
+            catalog_item: values("/catalog"),
+        })
+    }
+}
+
+#[derive(Default)]
+struct Candidate {
+    fused: f32,
+}
+
+struct Unit {
+    unit_id: String,
+    document: TantivyDocument,
+    embedding_text: String,
+}
+
+fn is_granularity_clause(query: &dyn Query, granularity: Field) -> bool {
+    query
+        .downcast_ref::<TermQuery>()
+        .is_some_and(|term_query| term_query.term().field() == granularity)
+}
+
+/// A fingerprint of a text for collapsing the same article in several versions of a law. It is
+/// FNV-1a over the normalised text without whitespace, stable across runs and platforms
+/// (unlike `std`'s randomly seeded hasher), because it is stored in the index.
+fn text_fingerprint(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in normalize_text(text)
+        .chars()
+        .filter(|character| !character.is_whitespace())
+        .collect::<String>()
+        .bytes()
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|value| !value.is_empty())
+}
+
+fn level_code(level: Option<&str>) -> u64 {
+    level
+        .and_then(|level| KNOWN_LEVELS.iter().position(|known| *known == level.trim()))
+        .unwrap_or(KNOWN_LEVELS.len()) as u64
+}

@@ -1,0 +1,325 @@
+//! Behaviour of the public search API on an in-memory index of small hand-written documents:
+//! each test states one promise to the service layer and fails when it is broken.
+
+use gongkai_search::{
+    Granularity, IndexOptions, IndexableArticle, IndexableDocument, SearchFilters, SearchIndex,
+    SearchRequest, Validity,
+};
+
+fn article(key: &str, text: &str) -> IndexableArticle {
+    IndexableArticle {
+        key: key.to_string(),
+        headings: vec!["第一章 总则".to_string()],
+        text: text.to_string(),
+    }
+}
+
+fn document(
+    id: &str,
+    title: &str,
+    validity: Validity,
+    articles: Vec<IndexableArticle>,
+) -> IndexableDocument {
+    IndexableDocument {
+        external_id: id.to_string(),
+        title: title.to_string(),
+        short_title: None,
+        issuer: Some("国务院".to_string()),
+        level: Some("行政法规".to_string()),
+        date: Some("2019-04-03".to_string()),
+        year: None,
+        validity,
+        topic: None,
+        catalog_item: None,
+        articles,
+        body_text: String::new(),
+    }
+}
+
+/// Four documents: the regulation on government information (current and an expired
+/// version whose article differs), a labour-contract law and a notice without articles.
+fn fixture() -> SearchIndex {
+    let index = SearchIndex::create_in_ram(IndexOptions::lexical_defaults().expect("defaults"))
+        .expect("index");
+    let mut current = document(
+        "ogi-2019",
+        "中华人民共和国政府信息公开条例",
+        Validity::Current,
+        vec![
+            article(
+                "1",
+                "为了保障公民、法人和其他组织依法获取政府信息，提高政府工作的透明度，制定本条例。",
+            ),
+            article(
+                "33",
+                "行政机关收到政府信息公开申请，能够当场答复的，应当当场予以答复。不能当场答复的，应当自收到申请之日起20个工作日内予以答复。",
+            ),
+        ],
+    );
+    current.issuer = Some("国务院".to_string());
+    let mut expired = document(
+        "ogi-2007",
+        "中华人民共和国政府信息公开条例",
+        Validity::Expired,
+        vec![article(
+            "24",
+            "行政机关收到政府信息公开申请，能够当场答复的，应当当场予以答复；不能当场答复的，应当自收到申请之日起15个工作日内予以答复。",
+        )],
+    );
+    expired.date = Some("2007-04-05".to_string());
+    let mut labour = document(
+        "labour",
+        "中华人民共和国劳动合同法",
+        Validity::Current,
+        vec![
+            article(
+                "30",
+                "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。",
+            ),
+            article(
+                "47",
+                "经济补偿按劳动者在本单位工作的年限，每满一年支付一个月工资的标准向劳动者支付。",
+            ),
+        ],
+    );
+    labour.issuer = Some("全国人民代表大会常务委员会".to_string());
+    labour.level = Some("法律".to_string());
+    labour.date = Some("2012-12-28".to_string());
+    let mut notice = document(
+        "notice-1",
+        "关于创业担保贷款的通知 <b>",
+        Validity::Current,
+        Vec::new(),
+    );
+    notice.body_text =
+        "符合条件的大学生创业可申请创业担保贷款，个人贷款额度最高30万元。<script>x</script>"
+            .to_string();
+    notice.level = Some("规范性文件".to_string());
+    notice.date = Some("2020-04-01".to_string());
+    for document in [&current, &expired, &labour, &notice] {
+        index.upsert_document(document).expect("upsert");
+    }
+    index.commit().expect("commit");
+    index
+}
+
+fn search(index: &SearchIndex, query: &str) -> Vec<String> {
+    let request = SearchRequest {
+        query: query.to_string(),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    let results = index.search(&request).expect("search");
+    results.hits.iter().map(|hit| hit.hit_id()).collect()
+}
+
+#[test]
+fn a_colloquial_question_finds_the_right_article() {
+    let index = fixture();
+    let cases = [
+        ("老板拖欠工资怎么办", "labour#30"),
+        ("申请政府信息公开多久答复？", "ogi-2019#33"),
+        ("大学生创业能贷多少钱", "notice-1"),
+        ("被辞退有没有补偿", "labour#47"),
+    ];
+    for (query, expected) in cases {
+        let hits = search(&index, query);
+        assert_eq!(
+            hits.first().map(String::as_str),
+            Some(expected),
+            "{query}: {hits:?}"
+        );
+    }
+}
+
+#[test]
+fn an_english_query_finds_chinese_articles() {
+    let index = fixture();
+    let hits = search(&index, "labor contract wages");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("labour#30"),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn traditional_and_full_width_input_works() {
+    let index = fixture();
+    let hits = search(&index, "政府信息公開申請　答覆");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("ogi-2019#33"),
+        "{hits:?}"
+    );
+    let hits = search(&index, "２０个工作日");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("ogi-2019#33"),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn expired_versions_rank_below_current_ones() {
+    let index = fixture();
+    let hits = search(&index, "收到政府信息公开申请 当场答复");
+    let current = hits
+        .iter()
+        .position(|id| id == "ogi-2019#33")
+        .expect("current found");
+    let expired = hits
+        .iter()
+        .position(|id| id == "ogi-2007#24")
+        .expect("expired found");
+    assert!(current < expired, "{hits:?}");
+}
+
+#[test]
+fn a_withdrawn_document_disappears_and_an_upsert_replaces() {
+    let index = fixture();
+    assert!(search(&index, "创业担保贷款").contains(&"notice-1".to_string()));
+    index.delete_document("notice-1").expect("delete");
+    index.commit().expect("commit");
+    assert!(search(&index, "创业担保贷款").is_empty());
+
+    let mut labour = document(
+        "labour",
+        "中华人民共和国劳动合同法",
+        Validity::Current,
+        vec![article("30", "新的文本：试用期工资。")],
+    );
+    labour.level = Some("法律".to_string());
+    index.upsert_document(&labour).expect("upsert");
+    index.commit().expect("commit");
+    assert!(
+        search(&index, "经济补偿")
+            .iter()
+            .all(|id| !id.starts_with("labour"))
+    );
+    assert_eq!(
+        search(&index, "试用期工资").first().map(String::as_str),
+        Some("labour#30")
+    );
+}
+
+#[test]
+fn facets_count_documents_and_filters_apply() {
+    let index = fixture();
+    let request = SearchRequest {
+        query: "答复".to_string(),
+        limit: 10,
+        with_facets: true,
+        ..SearchRequest::default()
+    };
+    let results = index.search(&request).expect("search");
+    let validity: Vec<(&str, u64)> = results
+        .facets
+        .validity
+        .iter()
+        .map(|facet| (facet.value.as_str(), facet.count))
+        .collect();
+    assert_eq!(validity, vec![("current", 1), ("expired", 1)]);
+    let years: Vec<(&str, u64)> = results
+        .facets
+        .year
+        .iter()
+        .map(|facet| (facet.value.as_str(), facet.count))
+        .collect();
+    assert_eq!(years, vec![("2007", 1), ("2019", 1)]);
+    assert_eq!(results.facets.issuer.len(), 1);
+    assert_eq!(results.facets.issuer[0].count, 2);
+
+    let filtered = SearchRequest {
+        filters: SearchFilters {
+            validity: Some(Validity::Current),
+            ..SearchFilters::default()
+        },
+        ..request
+    };
+    let results = index.search(&filtered).expect("search");
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|hit| hit.validity == Validity::Current),
+        "{:?}",
+        results.hits
+    );
+    assert_eq!(results.facets.validity.len(), 1);
+}
+
+#[test]
+fn snippets_are_escaped_and_highlighted() {
+    let index = fixture();
+    let request = SearchRequest {
+        query: "创业担保贷款".to_string(),
+        limit: 10,
+        granularity: Granularity::Mixed,
+        ..SearchRequest::default()
+    };
+    let results = index.search(&request).expect("search");
+    let hit = results.hits.first().expect("a hit");
+    assert!(
+        hit.snippet_html.contains("<mark>创业担保贷款</mark>"),
+        "{}",
+        hit.snippet_html
+    );
+    assert!(
+        hit.snippet_html.contains("&lt;script&gt;"),
+        "{}",
+        hit.snippet_html
+    );
+    assert!(
+        !hit.snippet_html.contains("<script>"),
+        "{}",
+        hit.snippet_html
+    );
+}
+
+#[test]
+fn document_granularity_returns_whole_documents_and_pagination_is_stable() {
+    let index = fixture();
+    let request = SearchRequest {
+        query: "政府信息".to_string(),
+        granularity: Granularity::Documents,
+        limit: 1,
+        ..SearchRequest::default()
+    };
+    let first = index.search(&request).expect("search");
+    assert_eq!(first.hits.len(), 1);
+    assert!(first.hits[0].article_key.is_none());
+    let second = index
+        .search(&SearchRequest {
+            offset: 1,
+            ..request
+        })
+        .expect("search");
+    assert_eq!(second.hits.len(), 1);
+    assert_ne!(first.hits[0].external_id, second.hits[0].external_id);
+    assert!(first.total >= 2);
+}
+
+#[test]
+fn invalid_input_is_refused_not_panicking() {
+    let index = fixture();
+    let far = SearchRequest {
+        query: "答复".to_string(),
+        offset: 1_000_000,
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    assert!(index.search(&far).is_err());
+    let mut bad = document("a#b", "标题", Validity::Current, Vec::new());
+    assert!(index.upsert_document(&bad).is_err());
+    bad.external_id = String::new();
+    assert!(index.upsert_document(&bad).is_err());
+    let empty = SearchRequest {
+        query: "  ？！ ".to_string(),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    index
+        .search(&empty)
+        .expect("an empty query is not an error");
+}
