@@ -306,7 +306,11 @@ impl Services {
             sequence as u64,
         );
         let id = Uuid::now_v7();
-        let external_id = new.external_id.unwrap_or_else(|| index_number.clone());
+        // A document drafted here takes its index number as its external id, with `/` made
+        // `-` so that it stays one readable URL segment.
+        let external_id = new
+            .external_id
+            .unwrap_or_else(|| index_number.replace('/', "-"));
         let published = state == version_state::PUBLISHED;
         let row = DocumentRow {
             id,

@@ -33,7 +33,9 @@ pub use demo::{DEMO_PASSWORD, DemoAccount, demo_accounts};
 pub use documents::*;
 pub use error::{ServiceError, ServiceResult};
 pub use gongkai_notify::{Mailer, SmtpSettings};
-pub use gongkai_store::{Backend, Db};
+pub use gongkai_store::{
+    Backend, CatalogItemRow, Db, DocumentFacet, DocumentListFilter, DocumentRow, DocumentVersionRow,
+};
 pub use outbox::*;
 pub use reminders::*;
 pub use report::*;

@@ -206,10 +206,19 @@ async fn choose_agency(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
     render(ApplyChoosePage { base, directory })
 }
 
+/// Query of the application form: a description to start from, when the visitor comes from a
+/// search that found nothing or from a document page.
+#[derive(Debug, Default, Deserialize)]
+struct ApplyPrefill {
+    #[serde(default)]
+    description: String,
+}
+
 async fn apply_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
+    prefill: Result<Query<ApplyPrefill>, QueryRejection>,
 ) -> Result<Response, WebError> {
     ctx.require_actor()?;
     let agency = state.services.agency_by_slug(&slug).await?;
@@ -217,6 +226,9 @@ async fn apply_page(
         .pick(&agency.name_zh, &agency.name_en)
         .to_string();
     let mut values = ApplicationFormValues::default();
+    if let Ok(Query(prefill)) = prefill {
+        values.information_description = prefill.description.chars().take(500).collect();
+    }
     if let Some(actor) = &ctx.actor {
         values.name = actor.display_name.clone();
         values.contact_email = actor.email.clone().unwrap_or_default();

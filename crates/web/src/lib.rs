@@ -12,6 +12,7 @@ mod admin;
 pub mod api;
 mod applications;
 mod ctx;
+mod documents;
 mod error;
 pub mod i18n;
 mod pages;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(applications::routes())
         .merge(transparency::routes())
+        .merge(documents::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))

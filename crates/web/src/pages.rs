@@ -85,6 +85,7 @@ async fn agency_page(
         .collect();
     render(AgencyPage {
         base: Base::titled(&ctx, name.clone()),
+        slug: agency.slug.clone(),
         name,
         level: level_label(ctx.lang, &agency.level),
         org_code: agency.org_code,

@@ -181,6 +181,7 @@ pub(crate) struct AgencyLink {
 #[template(path = "agency.html")]
 pub(crate) struct AgencyPage {
     pub base: Base,
+    pub slug: String,
     pub name: String,
     pub level: &'static str,
     pub org_code: String,

@@ -1,0 +1,213 @@
+//! The public pages of proactive disclosure through HTTP on both databases: lists with facets
+//! and pagination, the document page with anchored articles, versions and diffs, the exact
+//! canonical download and its verification, tombstones, the catalog, and Atom feeds read by a
+//! real feed parser.
+
+use gongkai_service::{DEMO_PASSWORD, RequestOrigin};
+use gongkai_testkit::{TestApp, all_databases, services};
+
+fn law_line(id: &str, title: &str, date: &str, body: &str, expired: bool) -> String {
+    serde_json::json!({
+        "id": id, "title": title, "issuer": "国务院", "date": date, "valid_from": null,
+        "level": "行政法规", "category": "行政法规", "expired": expired,
+        "header": ["公布日期"], "body": body,
+    })
+    .to_string()
+}
+
+const OGI_BODY: &str = "## 第一章 总则\n\n第一条 为了保障公民、法人和其他组织依法获取政府信息，制定本条例。\n\n第二条 本条例所称政府信息。\n\n第二条之一 补充。\n\n## 第二章 公开的主体和范围\n\n第十条 行政机关制作的政府信息，由制作该政府信息的行政机关负责公开。";
+
+async fn app_with_documents() -> anyhow::Result<Vec<(gongkai_testkit::TestDb, TestApp)>> {
+    let mut out = Vec::new();
+    for db in all_databases().await? {
+        let app = TestApp::new(services(&db.db)).await?;
+        let mut lines = vec![law_line(
+            "lrb-ogi000000001",
+            "中华人民共和国政府信息公开条例",
+            "2019-04-03",
+            OGI_BODY,
+            false,
+        )];
+        for n in 0..25 {
+            lines.push(law_line(
+                &format!("lrb-filler{n:05}"),
+                &format!("示范条例第{n}号"),
+                "2020-01-01",
+                "第一条 示范。",
+                n % 5 == 0,
+            ));
+        }
+        let report = app
+            .services
+            .import_laws_jsonl("demo-city", lines.into_iter().map(Ok))
+            .await?;
+        assert_eq!(report.imported, 26);
+        out.push((db, app));
+    }
+    Ok(out)
+}
+
+#[tokio::test]
+async fn document_pages_anchor_every_article_and_offer_the_exact_logged_bytes() -> anyhow::Result<()>
+{
+    for (db, mut app) in app_with_documents().await? {
+        let page = app.get("/documents/lrb-ogi000000001").await?;
+        assert_eq!(page.status, 200, "{}", db.label);
+        for anchor in ["art-1", "art-2", "art-2-1", "art-10"] {
+            assert!(
+                page.body.contains(&format!("id=\"{anchor}\"")),
+                "{anchor} missing"
+            );
+            assert!(page.body.contains(&format!("href=\"#{anchor}\"")));
+        }
+        assert!(page.body.contains("第二条之一"));
+        assert!(page.body.contains("<th scope=\"row\">索引号</th>"));
+        assert!(page.body.contains("<h2>第一章 总则</h2>"));
+        // The canonical bytes are downloadable, hash to what the page shows, and verify.
+        let download = app
+            .get("/documents/lrb-ogi000000001/versions/1.json")
+            .await?;
+        assert_eq!(download.status, 200);
+        let digest = gongkai_service::sha256_hex(download.body.as_bytes());
+        assert!(page.body.contains(&digest));
+        let verified = app
+            .post_multipart(
+                "/transparency/verify",
+                &[],
+                "v1.json",
+                download.body.as_bytes(),
+            )
+            .await?;
+        assert_eq!(verified.status, 200);
+        assert!(verified.body.contains("lrb-ogi000000001"));
+        let tampered = download.body.replace("依法获取", "依法不获取");
+        let refused = app
+            .post_multipart("/transparency/verify", &[], "v1.json", tampered.as_bytes())
+            .await?;
+        assert!(refused.body.contains("不一致"));
+        assert!(
+            !refused
+                .body
+                .contains("href=\"/documents/lrb-ogi000000001?version=1\"")
+        );
+        let empty = app
+            .post_multipart("/transparency/verify", &[], "empty.json", b"")
+            .await?;
+        assert_eq!(empty.status, 422);
+        for missing in [
+            "/documents/no-such-document",
+            "/documents/lrb-ogi000000001?version=7",
+            "/documents/lrb-ogi000000001?version=x",
+            "/documents/lrb-ogi000000001/versions/9.json",
+            "/documents/lrb-ogi000000001/versions/one.json",
+        ] {
+            assert_eq!(app.get(missing).await?.status, 404, "{missing}");
+        }
+        db.finish().await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn corrections_show_history_and_diff_and_withdrawals_leave_a_tombstone() -> anyhow::Result<()>
+{
+    for (db, mut app) in app_with_documents().await? {
+        let corrected = law_line(
+            "lrb-ogi000000001",
+            "中华人民共和国政府信息公开条例",
+            "2019-04-03",
+            &OGI_BODY.replace("负责公开", "负责及时公开"),
+            false,
+        );
+        app.services
+            .import_laws_jsonl("demo-city", std::iter::once(Ok(corrected)))
+            .await?;
+        let page = app.get("/documents/lrb-ogi000000001").await?;
+        assert!(
+            page.body.contains("?version=2&#38;diff=1")
+                || page.body.contains("?version=2&amp;diff=1")
+        );
+        let diff = app
+            .get("/documents/lrb-ogi000000001?version=2&diff=1")
+            .await?;
+        assert!(diff.body.contains("<ins>"));
+        assert!(diff.body.contains("负责及时公开"));
+        assert!(diff.body.contains("<del>"));
+        let old = app.get("/documents/lrb-ogi000000001?version=1").await?;
+        assert!(old.body.contains("现行版本为第 2 版"));
+
+        let ogi = app
+            .services
+            .login(
+                "ogi@demo.gongkai.cn",
+                DEMO_PASSWORD,
+                &RequestOrigin::default(),
+            )
+            .await?
+            .actor;
+        app.services
+            .withdraw_document(&ogi, "lrb-ogi000000001", "已被新版本替代")
+            .await?;
+        let gone = app.get("/documents/lrb-ogi000000001").await?;
+        assert_eq!(gone.status, 410);
+        assert!(gone.body.contains("已被新版本替代"));
+        let list = app.get("/documents").await?;
+        assert!(!list.body.contains("lrb-ogi000000001"));
+        db.finish().await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn lists_filter_facet_and_paginate_and_feeds_parse() -> anyhow::Result<()> {
+    for (db, mut app) in app_with_documents().await? {
+        let first = app.get("/documents").await?;
+        assert_eq!(first.status, 200);
+        assert!(first.body.contains("共 26 件"));
+        assert!(first.body.contains("第 1 / 2 页"));
+        assert!(first.body.contains("rel=\"next\""));
+        let second = app.get("/documents?page=2").await?;
+        assert!(second.body.contains("rel=\"prev\""));
+        let expired = app.get("/documents?validity=expired").await?;
+        assert!(expired.body.contains("共 5 件"), "{}", db.label);
+        let year = app.get("/documents?year=2019").await?;
+        assert!(year.body.contains("共 1 件"));
+        assert!(year.body.contains("(1)"));
+        for odd in [
+            "/documents?page=-3",
+            "/documents?page=999999999999",
+            "/documents?year=abc",
+            "/documents?issuer=%00",
+        ] {
+            assert_eq!(app.get(odd).await?.status, 200, "{odd}");
+        }
+        let catalog = app.get("/a/demo-city/catalog").await?;
+        assert_eq!(catalog.status, 200);
+        assert!(catalog.body.contains("行政法规、规章和规范性文件"));
+        assert!(catalog.body.contains("信息形成或者变更之日起20个工作日内"));
+
+        let feed = app.get("/feeds/all.atom").await?;
+        assert_eq!(feed.status, 200);
+        assert!(
+            feed.headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/atom+xml"))
+        );
+        let parsed = atom_syndication::Feed::read_from(feed.body.as_bytes())?;
+        assert_eq!(parsed.entries().len(), 26);
+        assert!(
+            parsed
+                .entries()
+                .iter()
+                .any(|e| e.title().as_str() == "中华人民共和国政府信息公开条例")
+        );
+        let filtered = app
+            .get("/feeds/documents.atom?catalog=art20-1&validity=expired")
+            .await?;
+        let parsed = atom_syndication::Feed::read_from(filtered.body.as_bytes())?;
+        assert_eq!(parsed.entries().len(), 5);
+        db.finish().await;
+    }
+    Ok(())
+}
