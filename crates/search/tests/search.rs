@@ -323,3 +323,19 @@ fn invalid_input_is_refused_not_panicking() {
         .search(&empty)
         .expect("an empty query is not an error");
 }
+
+#[test]
+fn a_citation_by_name_and_number_comes_first() {
+    let index = fixture();
+    for query in ["劳动合同法第四十七条", "劳动合同法 第47条 经济补偿"] {
+        let hits = search(&index, query);
+        assert_eq!(
+            hits.first().map(String::as_str),
+            Some("labour#47"),
+            "{query}: {hits:?}"
+        );
+    }
+    // Naming the law without a number favours its articles over others with the same words.
+    let hits = search(&index, "劳动合同法 答复");
+    assert!(hits.iter().any(|id| id.starts_with("ogi")), "{hits:?}");
+}
