@@ -397,7 +397,12 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
     };
     let services = Services::new(db.clone(), Clock::System, config);
     let seeded = if options.demo {
-        services.seed_demo_if_empty().await?
+        let seeded = services.seed_demo_if_empty().await?;
+        let documents = services.seed_demo_documents_if_empty().await?;
+        if documents > 0 {
+            tracing::info!(documents, "demo documents seeded");
+        }
+        seeded
     } else {
         false
     };

@@ -129,7 +129,28 @@ const COUNTY_DEPARTMENTS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// Real laws and regulations shipped with the repository (see data/demo/README.md), so that
+/// a fresh clone has content to browse and search.
+const DEMO_LAWS_JSONL: &str = include_str!("../data/demo/laws_subset.jsonl");
+
 impl Services {
+    /// Seeds the demo library when no document exists yet; returns how many were imported.
+    pub async fn seed_demo_documents_if_empty(&self) -> ServiceResult<u64> {
+        if self.db.document_count().await? > 0 {
+            return Ok(0);
+        }
+        let Some(agency) = self.default_library_agency().await? else {
+            return Ok(0);
+        };
+        let report = self
+            .import_laws_jsonl(
+                &agency.slug,
+                DEMO_LAWS_JSONL.lines().map(|line| Ok(line.to_string())),
+            )
+            .await?;
+        Ok(report.imported)
+    }
+
     /// Seeds the demo when the database holds no agency yet. Returns whether it seeded.
     pub async fn seed_demo_if_empty(&self) -> ServiceResult<bool> {
         if self.db.agency_count().await? > 0 {

@@ -195,7 +195,7 @@ async fn drafts_are_published_only_after_the_confidentiality_review() -> anyhow:
         let (external_id, version) = s.create_document_draft(&clerk, &request).await?;
         assert_eq!(version, 1);
         assert!(
-            external_id.starts_with("11330100002500017H/"),
+            external_id.starts_with("11330100002500017H-2026-"),
             "{external_id}"
         );
         // Nothing is public before the review.
@@ -343,5 +343,20 @@ async fn agencies_start_from_the_standard_catalog_and_keep_every_revision() -> a
         assert!(adopted.deviates_from_template);
         db.finish().await;
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_library_holds_three_hundred_real_documents() -> anyhow::Result<()> {
+    let db = gongkai_testkit::sqlite_db().await?;
+    let s = services(&db.db);
+    s.seed_demo_if_empty().await?;
+    assert_eq!(s.seed_demo_documents_if_empty().await?, 300);
+    assert_eq!(s.seed_demo_documents_if_empty().await?, 0, "only once");
+    let ogi = s.document_view("lrb-a232c94b84ab", None, None).await?;
+    assert_eq!(ogi.document.title, "中华人民共和国政府信息公开条例");
+    let articles = gongkai_domain::document::articles(&ogi.version.metadata.body);
+    assert_eq!(articles.len(), 56);
+    db.finish().await;
     Ok(())
 }
