@@ -101,6 +101,7 @@ fn main() -> Result<(), Failure> {
     let queries = read_queries(Path::new(queries_path))?;
     let mut run = std::io::BufWriter::new(std::fs::File::create(run_path)?);
     let mut latencies = Vec::with_capacity(queries.len());
+    let mut suggestions = Vec::new();
     for (query_id, query) in &queries {
         let request = SearchRequest {
             query: query.clone(),
@@ -111,6 +112,9 @@ fn main() -> Result<(), Failure> {
         let started = Instant::now();
         let results = index.search(&request)?;
         latencies.push(started.elapsed());
+        if let Some(suggestion) = &results.did_you_mean {
+            suggestions.push(format!("{query} → {suggestion}"));
+        }
         for (rank, hit) in results.hits.iter().enumerate() {
             writeln!(
                 run,
@@ -123,6 +127,10 @@ fn main() -> Result<(), Failure> {
     }
     run.flush()?;
     eprintln!("wrote {} queries to {run_path}", queries.len());
+    eprintln!("{} queries got a spelling suggestion:", suggestions.len());
+    for suggestion in suggestions.iter().take(10) {
+        eprintln!("  {suggestion}");
+    }
 
     if bench {
         benchmark(&index, &queries, rss_before_bytes, &index_dir)?;

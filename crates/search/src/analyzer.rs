@@ -25,15 +25,19 @@ const TOKEN_MAX_CHARS: usize = 40;
 /// text, and the default dictionary would split them, losing precision.
 const LEGAL_WORDS: &str = include_str!("../data/legal-words.txt");
 
+/// The legal words of `data/legal-words.txt`, for spelling suggestions.
+pub(crate) fn legal_words() -> impl Iterator<Item = &'static str> {
+    LEGAL_WORDS
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
 /// Builds the jieba instance used everywhere in the crate: the default dictionary plus
 /// `data/legal-words.txt`. Loading takes about half a second, so build it once and share it.
 pub(crate) fn build_jieba() -> Arc<Jieba> {
     let mut jieba = Jieba::new();
-    for line in LEGAL_WORDS.lines() {
-        let word = line.trim();
-        if word.is_empty() || word.starts_with('#') {
-            continue;
-        }
+    for word in legal_words() {
         jieba.add_word(word, None, None);
     }
     Arc::new(jieba)

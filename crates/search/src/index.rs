@@ -25,7 +25,7 @@ use crate::analyzer::{
 };
 use crate::document::{IndexableDocument, Validity};
 use crate::embed::{Embedder, VectorStore, vector_file_path};
-use crate::normalize::normalize_text;
+use crate::normalize::{is_cjk, normalize_text};
 use crate::query::{AnalyzedQuery, QueryAnalyzer, QueryWord, WordOrigin};
 use crate::snippet::snippet_html;
 use crate::thesaurus::{DEFAULT_GLOSSARY_EN_ZH, DEFAULT_THESAURUS_ZH, Thesaurus};
@@ -57,6 +57,11 @@ const KNOWN_LEVELS: [&str; 9] = [
 /// The fused score of an article cited by name and number; fused scores of ranked hits stay
 /// below 2 / (fusion_k + 1), so a pinned article always comes first.
 const PINNED_SCORE: f32 = 10.0;
+/// Spelling suggestions only replace stretches at least this long.
+const SUGGESTION_WORD_MIN_CHARS: usize = 3;
+/// A suggestion replaces a stretch only when the correction occurs in this many times more
+/// units than the stretch as typed.
+const SUGGESTION_FREQUENCY_RATIO: usize = 50;
 /// Citation names shorter than this (法, 条例) would match almost any query.
 const CITATION_NAME_MIN_CHARS: usize = 3;
 /// Levels made by local legislatures and governments, for the region exemption of the prior.
@@ -793,14 +798,7 @@ impl SearchIndex {
         } else {
             Facets::default()
         };
-        let did_you_mean = if analyzed.normalized != request.query.trim()
-            && lexical_total == 0
-            && !analyzed.normalized.is_empty()
-        {
-            Some(analyzed.normalized.clone())
-        } else {
-            None
-        };
+        let did_you_mean = self.suggest(&searcher, &analyzed.normalized)?;
         Ok(SearchResults {
             total: lexical_total + semantic_only,
             hits,
@@ -1023,6 +1021,132 @@ impl SearchIndex {
             .u64(field)
             .ok()
             .and_then(|column| column.first(address.doc_id))
+    }
+
+    /// A spelling suggestion: the query with one stretch replaced by a known formal word
+    /// (a legal word, a thesaurus replacement or a document's citation name) of at least
+    /// [`SUGGESTION_WORD_MIN_CHARS`] characters that differs from it in exactly one character,
+    /// provided the stretch as typed is unknown to the index (行政复意 → 行政复议). Words of two
+    /// characters are left alone: too many of them are one character apart.
+    fn suggest(
+        &self,
+        searcher: &tantivy::Searcher,
+        normalized_query: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let characters: Vec<char> = normalized_query.chars().collect();
+        let citations = self.citations.read().map_err(|_| SearchError::Poisoned)?;
+        let vocabulary: Vec<String> = self
+            .analyzer
+            .vocabulary()
+            .chain(citations.keys().cloned())
+            .filter(|word| word.chars().count() >= SUGGESTION_WORD_MIN_CHARS)
+            .collect();
+        drop(citations);
+        // Token boundaries of the query in characters: a correction must replace whole
+        // tokens, or it would glue a word to its neighbour (经营个体 → 经营者体).
+        let mut boundaries = vec![0];
+        for token in self.jieba.cut(normalized_query, true) {
+            boundaries.push(token.end);
+        }
+        let single_tokens: HashMap<usize, String> = self
+            .jieba
+            .cut(normalized_query, true)
+            .into_iter()
+            .filter(|token| token.end == token.start + 1)
+            .map(|token| (token.start, token.word.to_string()))
+            .collect();
+        let mut best: Option<(usize, usize, String)> = None;
+        for word in &vocabulary {
+            if normalized_query.contains(word.as_str()) {
+                continue;
+            }
+            let word_characters: Vec<char> = word.chars().collect();
+            let length = word_characters.len();
+            if length > characters.len() {
+                continue;
+            }
+            for start in 0..=characters.len() - length {
+                let window = &characters[start..start + length];
+                let differences = window
+                    .iter()
+                    .zip(&word_characters)
+                    .filter(|(a, b)| a != b)
+                    .count();
+                // A differing character must be Chinese on both sides: digits and Latin
+                // letters in a query are document numbers and names, not typos.
+                let plausible = window
+                    .iter()
+                    .zip(&word_characters)
+                    .filter(|(a, b)| a != b)
+                    .all(|(a, b)| is_cjk(*a) && is_cjk(*b));
+                if differences != 1
+                    || !plausible
+                    || !boundaries.contains(&start)
+                    || !boundaries.contains(&(start + length))
+                {
+                    continue;
+                }
+                // A question particle or a preposition standing where the word would differ
+                // (违约吗, 公司在) is grammar, not a typo.
+                let changed = (0..length)
+                    .find(|offset| window[*offset] != word_characters[*offset])
+                    .map(|offset| start + offset);
+                if changed
+                    .and_then(|position| single_tokens.get(&position))
+                    .is_some_and(|token| self.analyzer.is_filler(token))
+                {
+                    continue;
+                }
+                let typed: String = window.iter().collect();
+                if self.jieba.has_word(&typed) {
+                    continue;
+                }
+                // The typed stretch must be far rarer in the index than the correction: a
+                // real but rarer term (保理合同 next to 保证合同) is not a typo.
+                let typed_units = self.units_with_all_bigrams(searcher, &typed)?;
+                let corrected_units = self.units_with_all_bigrams(searcher, word)?;
+                if typed_units.saturating_mul(SUGGESTION_FREQUENCY_RATIO) >= corrected_units {
+                    continue;
+                }
+                if best
+                    .as_ref()
+                    .is_none_or(|(_, best_length, _)| length > *best_length)
+                {
+                    best = Some((start, length, word.clone()));
+                }
+            }
+        }
+        Ok(best.map(|(start, length, word)| {
+            let mut corrected: String = characters[..start].iter().collect();
+            corrected.push_str(&word);
+            corrected.extend(&characters[start + length..]);
+            corrected
+        }))
+    }
+
+    /// How many units contain every bigram of a text: a cheap stand-in for "contains the text"
+    /// without positions in the index.
+    fn units_with_all_bigrams(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: &str,
+    ) -> Result<usize, SearchError> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = bigrams(text)
+            .iter()
+            .map(|bigram| -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.text_bigram, bigram),
+                        IndexRecordOption::Basic,
+                    )),
+                )
+            })
+            .collect();
+        if clauses.is_empty() {
+            return Ok(0);
+        }
+        Ok(searcher.search(&BooleanQuery::new(clauses), &Count)?)
     }
 
     /// The documents the query names, by their longest citation names found in it (a

@@ -64,6 +64,20 @@ pub(crate) struct QueryAnalyzer {
 }
 
 impl QueryAnalyzer {
+    /// True for question grammar (吗, 怎么, 在) that carries no subject matter.
+    pub(crate) fn is_filler(&self, word: &str) -> bool {
+        self.filler_words.contains(word)
+    }
+
+    /// The formal vocabulary the analyser knows: legal words and thesaurus replacements.
+    pub(crate) fn vocabulary(&self) -> impl Iterator<Item = String> + '_ {
+        crate::analyzer::legal_words()
+            .map(normalize_text)
+            .chain(self.thesaurus.replacement_words().map(str::to_string))
+    }
+}
+
+impl QueryAnalyzer {
     pub(crate) fn new(thesaurus: Thesaurus, glossary: Thesaurus) -> Self {
         let filler_words = DEFAULT_FILLER_WORDS
             .lines()

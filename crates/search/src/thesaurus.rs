@@ -100,6 +100,14 @@ impl Thesaurus {
         self.replacements_by_key.is_empty()
     }
 
+    /// Every formal word of the table (the right-hand sides), for spelling suggestions.
+    pub fn replacement_words(&self) -> impl Iterator<Item = &str> {
+        self.replacements_by_key
+            .values()
+            .flatten()
+            .map(String::as_str)
+    }
+
     /// Finds the keys in a normalised query, longest first and without overlaps, scanning from
     /// the left. Keys made of ASCII letters match whole words only, so `tax` does not match
     /// inside `taxi`.

@@ -339,3 +339,31 @@ fn a_citation_by_name_and_number_comes_first() {
     let hits = search(&index, "劳动合同法 答复");
     assert!(hits.iter().any(|id| id.starts_with("ogi")), "{hits:?}");
 }
+
+#[test]
+fn a_misspelt_formal_word_gets_a_suggestion() {
+    // Suggestions weigh how common the correction is against the text as typed, so the index
+    // needs a realistic number of units that use the formal word.
+    let index = fixture();
+    for number in 0..60 {
+        let notice = document(
+            &format!("review-{number}"),
+            "行政复议决定书",
+            Validity::Current,
+            vec![article("1", "申请人不服行政行为，依法申请行政复议。")],
+        );
+        index.upsert_document(&notice).expect("upsert");
+    }
+    index.commit().expect("commit");
+    let request = |query: &str| SearchRequest {
+        query: query.to_string(),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    let results = index.search(&request("怎样申请行政复意")).expect("search");
+    assert_eq!(results.did_you_mean.as_deref(), Some("怎样申请行政复议"));
+    let results = index.search(&request("申请行政复议")).expect("search");
+    assert_eq!(results.did_you_mean, None);
+    let results = index.search(&request("行政复议吗")).expect("search");
+    assert_eq!(results.did_you_mean, None);
+}
