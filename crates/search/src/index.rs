@@ -313,6 +313,9 @@ pub struct IndexStatus {
     pub mode: RetrievalMode,
     pub model_id: Option<String>,
     pub vectors: usize,
+    /// True when an embedder is configured but fewer vectors than units exist (a model was
+    /// installed or changed after the index was built): rebuild the index from the database.
+    pub vectors_incomplete: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -595,6 +598,7 @@ impl SearchIndex {
             } else {
                 RetrievalMode::LexicalOnly
             },
+            vectors_incomplete: model_id.is_some() && (vectors as u64) < units,
             model_id,
             vectors,
         })

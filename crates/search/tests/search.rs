@@ -367,3 +367,150 @@ fn a_misspelt_formal_word_gets_a_suggestion() {
     let results = index.search(&request("行政复议吗")).expect("search");
     assert_eq!(results.did_you_mean, None);
 }
+
+/// A toy embedder with one dimension per theme, so the semantic path can be tested without a
+/// model: texts about pay point one way, texts about information disclosure another.
+struct ThemeEmbedder;
+
+impl gongkai_search::Embedder for ThemeEmbedder {
+    fn model_id(&self) -> &str {
+        "theme-test:3"
+    }
+
+    fn dimensions(&self) -> usize {
+        3
+    }
+
+    fn embed_passages(
+        &self,
+        texts: &[String],
+    ) -> Result<Vec<Vec<f32>>, gongkai_search::SearchError> {
+        texts.iter().map(|text| self.embed_query(text)).collect()
+    }
+
+    fn embed_query(&self, text: &str) -> Result<Vec<f32>, gongkai_search::SearchError> {
+        let theme = |words: &[&str]| -> f32 {
+            if words.iter().any(|word| text.contains(word)) {
+                1.0
+            } else {
+                0.0
+            }
+        };
+        Ok(vec![
+            theme(&["报酬", "工资", "薪酬", "薪水"]),
+            theme(&["信息", "公开", "透明"]),
+            0.1,
+        ])
+    }
+}
+
+#[test]
+fn semantic_hits_fuse_persist_and_report_the_mode() {
+    let directory =
+        std::env::temp_dir().join(format!("gongkai-search-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    let options = || {
+        let mut options = IndexOptions::lexical_defaults().expect("defaults");
+        options.embedder = Some(std::sync::Arc::new(ThemeEmbedder));
+        options
+    };
+    {
+        let index = SearchIndex::open_in_dir(&directory, options()).expect("open");
+        let labour = document(
+            "labour",
+            "中华人民共和国劳动合同法",
+            Validity::Current,
+            vec![article("30", "用人单位应当向劳动者及时足额支付劳动报酬。")],
+        );
+        let ogi = document(
+            "ogi",
+            "政府信息公开条例",
+            Validity::Current,
+            vec![article("1", "提高政府工作的透明度。")],
+        );
+        index.upsert_document(&labour).expect("upsert");
+        index.upsert_document(&ogi).expect("upsert");
+        index.commit().expect("commit");
+    }
+    let index = SearchIndex::open_in_dir(&directory, options()).expect("reopen");
+    let status = index.status().expect("status");
+    assert_eq!(status.mode, gongkai_search::RetrievalMode::Hybrid);
+    assert_eq!(status.vectors as u64, status.units);
+    assert!(!status.vectors_incomplete);
+    // 薪酬 occurs in no document: only the semantic side can find the article on pay.
+    let results = index
+        .search(&SearchRequest {
+            query: "薪酬".to_string(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("search");
+    assert_eq!(results.mode, gongkai_search::RetrievalMode::Hybrid);
+    assert_eq!(
+        results.hits.first().map(|hit| hit.hit_id()).as_deref(),
+        Some("labour#30")
+    );
+    drop(index);
+
+    // Without an embedder the same index answers lexically and says so.
+    let lexical = SearchIndex::open_in_dir(
+        &directory,
+        IndexOptions::lexical_defaults().expect("defaults"),
+    )
+    .expect("reopen lexical");
+    let results = lexical
+        .search(&SearchRequest {
+            query: "劳动报酬".to_string(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("search");
+    assert_eq!(results.mode, gongkai_search::RetrievalMode::LexicalOnly);
+    assert_eq!(
+        results.hits.first().map(|hit| hit.hit_id()).as_deref(),
+        Some("labour#30")
+    );
+    drop(lexical);
+    std::fs::remove_dir_all(&directory).expect("cleanup");
+}
+
+/// The shipped static model, when installed (`scripts/install-search-model.sh`; CI installs
+/// it). `GONGKAI_SEARCH_MODEL_DIR` names the folder; without it the default install folder is
+/// tried, and the test says it was skipped when neither exists.
+#[test]
+fn the_static_model_loads_and_relates_paraphrases() {
+    let model_dir = match std::env::var_os("GONGKAI_SEARCH_MODEL_DIR") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => {
+            let default = std::path::PathBuf::from(
+                "/root/.cache/gongkai-models/tokenlearn-static-model-0.1.1",
+            );
+            if !default.is_dir() {
+                eprintln!(
+                    "skipped: no model at {} (run scripts/install-search-model.sh)",
+                    default.display()
+                );
+                return;
+            }
+            default
+        }
+    };
+    use gongkai_search::Embedder;
+    let embedder = gongkai_search::StaticEmbedder::load(&model_dir).expect("model loads");
+    let cosine = |a: &[f32], b: &[f32]| {
+        let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        dot / (norm(a) * norm(b))
+    };
+    let question = embedder
+        .embed_query("申请公开政府信息的办理期限")
+        .expect("embed");
+    let paraphrase = embedder
+        .embed_query("政府信息公开申请的答复时间")
+        .expect("embed");
+    let unrelated = embedder
+        .embed_query("机动车驾驶人醉酒驾驶的处罚")
+        .expect("embed");
+    assert_eq!(question.len(), embedder.dimensions());
+    assert!(cosine(&question, &paraphrase) > cosine(&question, &unrelated) + 0.2);
+}
