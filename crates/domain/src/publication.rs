@@ -267,7 +267,7 @@ fn parse_optional_date(
     match Date::parse(text, &time::format_description::well_known::Iso8601::DATE) {
         Ok(date) => Some(date),
         Err(_) => {
-            problems.add(field, "invalid_date");
+            problems.add(field, "date_invalid");
             None
         }
     }
@@ -322,7 +322,7 @@ pub fn validate_metadata(input: &MetadataInput) -> Result<DocumentMetadata, Form
     // A repeal is a decision with a date; a lapse (失效) may be known only as a fact, as for
     // the older versions of a law, so only 废止 requires the date.
     if validity == Validity::Repealed && input.invalid_from.trim().is_empty() {
-        problems.add("invalid_from", "required_when_not_effective");
+        problems.add("invalid_from", "required_when_repealed");
     }
     if let (Some(from), Some(until)) = (valid_from, invalid_from)
         && until < from
@@ -518,7 +518,7 @@ mod tests {
             ("document_number", "invalid_document_number"),
             ("published_date", "published_before_written"),
             ("validity", "invalid_choice"),
-            ("valid_from", "invalid_date"),
+            ("valid_from", "date_invalid"),
             ("keywords", "too_many"),
             ("body", "required"),
         ] {

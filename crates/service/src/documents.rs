@@ -661,7 +661,7 @@ impl Services {
             Some(text) => match gongkai_domain::calendar::parse_iso_date(text) {
                 Ok(date) => Some(date),
                 Err(_) => {
-                    problems.add("formed_on", "invalid_date");
+                    problems.add("formed_on", "date_invalid");
                     None
                 }
             },
@@ -1067,6 +1067,112 @@ impl Services {
             .await?)
     }
 
+    /// Drafts and versions in review of an agency, oldest first, with their Art. 26 dates.
+    pub async fn pending_publications(
+        &self,
+        actor: &Actor,
+        agency_id: Uuid,
+    ) -> ServiceResult<Vec<PendingVersion>> {
+        if self.roles_in_agency(actor, agency_id).is_empty() {
+            return Err(ServiceError::Forbidden);
+        }
+        let calendar = self.working_day_calendar().await?;
+        let mut out = Vec::new();
+        for document in self.db.documents_with_pending_versions(agency_id).await? {
+            for version in self.db.document_versions(document.id).await? {
+                if !matches!(
+                    version.state.as_str(),
+                    version_state::DRAFT | version_state::IN_REVIEW | version_state::REJECTED
+                ) {
+                    continue;
+                }
+                let due = document.formed_on.map(|formed| {
+                    gongkai_domain::catalog::publication_due(
+                        &calendar,
+                        formed,
+                        gongkai_domain::catalog::ART26_PUBLICATION_WORKING_DAYS,
+                    )
+                });
+                out.push(PendingVersion {
+                    document: document.clone(),
+                    version: version.version,
+                    state: version.state,
+                    review_note: version.review_note,
+                    due,
+                });
+            }
+        }
+        out.sort_by_key(|p| (p.due, p.document.external_id.clone()));
+        Ok(out)
+    }
+
+    /// Every late publication duty of an agency on today's date: unpublished information past
+    /// Art. 26's 20 working days, and periodic catalog items that missed their update.
+    pub async fn publication_overdue(
+        &self,
+        agency_id: Uuid,
+    ) -> ServiceResult<Vec<PublicationOverdue>> {
+        use gongkai_domain::catalog::{
+            Overdue, periodic_update_overdue, unpublished_change_overdue,
+        };
+        let calendar = self.working_day_calendar().await?;
+        let today = self.clock.today_in_china();
+        let mut out = Vec::new();
+        let catalog = self.catalog_view(agency_id).await?;
+        for document in self.db.documents_with_pending_versions(agency_id).await? {
+            // A correction of a published document is as bound by Art. 26 as a first
+            // publication: the information changed on `formed_on`.
+            let Some(formed_on) = document.formed_on else {
+                continue;
+            };
+            let rule = document
+                .catalog_code
+                .as_ref()
+                .and_then(|code| catalog.iter().find(|i| &i.row.code == code))
+                .map(|i| i.data.update_rule)
+                .unwrap_or(UpdateRule::ART26);
+            if let Some(Overdue::UnpublishedChange { formed_on, due }) =
+                unpublished_change_overdue(&calendar, rule, formed_on, today)
+            {
+                out.push(PublicationOverdue {
+                    kind: "unpublished_change",
+                    subject: document.title.clone(),
+                    reference: document.external_id.clone(),
+                    since: formed_on,
+                    due,
+                    working_days_late: calendar.working_days_between(due, today),
+                });
+            }
+        }
+        for item in catalog.iter().filter(|i| i.row.active) {
+            let since = self
+                .db
+                .catalog_revisions(agency_id, &item.row.code)
+                .await?
+                .last()
+                .map(|first| first.changed_at.date())
+                .unwrap_or(item.row.updated_at.date());
+            if let Some(Overdue::MissedPeriodicUpdate { period_end, due }) = periodic_update_overdue(
+                &calendar,
+                item.data.update_rule,
+                item.last_published,
+                since,
+                today,
+            ) {
+                out.push(PublicationOverdue {
+                    kind: "missed_periodic_update",
+                    subject: item.data.name.clone(),
+                    reference: item.row.code.clone(),
+                    since: period_end,
+                    due,
+                    working_days_late: calendar.working_days_between(due, today),
+                });
+            }
+        }
+        out.sort_by_key(|o| o.due);
+        Ok(out)
+    }
+
     /// The agency whose library receives imports by default: the first top-level agency.
     pub async fn default_library_agency(&self) -> ServiceResult<Option<AgencyRow>> {
         Ok(self
@@ -1285,6 +1391,32 @@ pub struct DraftRequest<'a> {
     pub formed_on: Option<&'a str>,
     pub input: &'a MetadataInput,
     pub change_note: &'a str,
+}
+
+/// A publication duty that is late (Art. 26, or a periodic catalog item's rule).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationOverdue {
+    /// `unpublished_change` (a draft not published 20 working days after the information
+    /// was formed) or `missed_periodic_update` (a catalog item without its periodic update).
+    pub kind: &'static str,
+    pub subject: String,
+    /// The document's external id or the catalog item's code.
+    pub reference: String,
+    /// The day the information was formed, or the end of the period that needed an update.
+    pub since: Date,
+    pub due: Date,
+    pub working_days_late: u32,
+}
+
+/// A version waiting for someone on the staff.
+#[derive(Debug, Clone)]
+pub struct PendingVersion {
+    pub document: DocumentRow,
+    pub version: i64,
+    pub state: String,
+    pub review_note: String,
+    /// The Art. 26 due date counted from the day the information was formed.
+    pub due: Option<Date>,
 }
 
 enum ImportOutcome {

@@ -211,3 +211,155 @@ async fn lists_filter_facet_and_paginate_and_feeds_parse() -> anyhow::Result<()>
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn staff_draft_review_and_publish_through_the_pages_with_art26_overdue_across_spring_festival()
+-> anyhow::Result<()> {
+    for (db, mut clerk) in app_with_documents().await? {
+        clerk.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let form = clerk.get("/staff/documents/new?agency=demo-city").await?;
+        assert_eq!(form.status, 200, "{}", db.label);
+        assert!(form.body.contains("name=\"catalog_code\""));
+        // Every problem at once, the values kept.
+        let invalid = clerk
+            .post_form(
+                "/staff/documents/new",
+                &[
+                    ("agency", "demo-city"),
+                    ("title", ""),
+                    ("issuer", "示范市人民政府办公室"),
+                    ("document_number", "示政发2026"),
+                    ("written_date", "2026-02-30"),
+                    ("body", ""),
+                ],
+            )
+            .await?;
+        assert_eq!(invalid.status, 422);
+        for field in ["#title", "#document_number", "#written_date", "#body"] {
+            assert!(invalid.body.contains(field), "{field} not listed");
+        }
+        assert!(invalid.body.contains("示范市人民政府办公室"));
+
+        // Formed on 2026-01-20: twenty working days run past the Spring Festival holiday
+        // (15–23 February 2026), so on Monday 2 March it is overdue; a draft formed on
+        // 10 February is not yet due.
+        for (title, formed_on) in [
+            ("关于春节前形成的信息", "2026-01-20"),
+            ("关于节后形成的信息", "2026-02-10"),
+        ] {
+            let created = clerk
+                .post_form(
+                    "/staff/documents/new",
+                    &[
+                        ("agency", "demo-city"),
+                        ("title", title),
+                        ("issuer", "示范市人民政府办公室"),
+                        ("formed_on", formed_on),
+                        ("catalog_code", "art20-5"),
+                        ("body", "第一条 办理结果。"),
+                    ],
+                )
+                .await?;
+            assert_eq!(created.status, 303, "{}", created.body);
+        }
+        let worklist = clerk.get("/staff/documents").await?;
+        assert_eq!(worklist.status, 200);
+        let overdue_section = worklist
+            .body
+            .split("待处理的版本")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(overdue_section.contains("关于春节前形成的信息"));
+        assert!(!overdue_section.contains("关于节后形成的信息"));
+        assert!(overdue_section.contains("第二十六条"));
+
+        let location = {
+            let created = clerk
+                .post_form(
+                    "/staff/documents/new",
+                    &[
+                        ("agency", "demo-city"),
+                        ("title", "示范市公共停车场收费标准"),
+                        ("issuer", "示范市发展和改革委员会"),
+                        ("document_number", "示发改价〔2026〕7号"),
+                        ("catalog_code", "art20-8"),
+                        ("body", "第一条 收费标准如下。"),
+                    ],
+                )
+                .await?;
+            created.location().unwrap_or_default().to_string()
+        };
+        assert!(location.starts_with("/documents/"), "{location}");
+        let draft = clerk.get(&location).await?;
+        assert_eq!(draft.status, 200);
+        assert!(draft.body.contains("提交保密审查"));
+        let external_id = location
+            .trim_start_matches("/documents/")
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let mut public = clerk.fresh_client();
+        assert_eq!(public.get(&location).await?.status, 404);
+        let submitted = clerk
+            .post_form(
+                "/staff/documents/act",
+                &[
+                    ("external_id", external_id.as_str()),
+                    ("version", "1"),
+                    ("action", "submit"),
+                ],
+            )
+            .await?;
+        assert_eq!(submitted.status, 303);
+
+        let mut reviewer = clerk.fresh_client();
+        reviewer
+            .login("secrecy@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let refused = reviewer
+            .post_form(
+                "/staff/documents/act",
+                &[
+                    ("external_id", external_id.as_str()),
+                    ("version", "1"),
+                    ("action", "reject"),
+                    ("note", ""),
+                ],
+            )
+            .await?;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("href=\"#act-note\""));
+        let approved = reviewer
+            .post_form(
+                "/staff/documents/act",
+                &[
+                    ("external_id", external_id.as_str()),
+                    ("version", "1"),
+                    ("action", "approve"),
+                    ("note", "不涉密"),
+                ],
+            )
+            .await?;
+        assert_eq!(approved.status, 303);
+        let page = public.get(&format!("/documents/{external_id}")).await?;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("示发改价〔2026〕7号"));
+        assert!(!page.body.contains("staff-panel"));
+        let bad_action = clerk
+            .post_form(
+                "/staff/documents/act",
+                &[
+                    ("external_id", external_id.as_str()),
+                    ("version", "1"),
+                    ("action", "explode"),
+                ],
+            )
+            .await?;
+        assert_eq!(bad_action.status, 422);
+        assert_eq!(public.get("/staff/documents").await?.status, 303);
+        db.finish().await;
+    }
+    Ok(())
+}

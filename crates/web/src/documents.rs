@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::pages::render;
-use crate::templates::{Base, encode};
+use crate::templates::{Base, Problems, encode};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
@@ -366,6 +366,9 @@ pub(crate) struct DocumentPage {
     pub sha256: String,
     pub download_href: String,
     pub apply_href: String,
+    pub staff: Option<crate::staff_documents::StaffPanel>,
+    pub problems: Problems,
+    pub version_state_label: &'static str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -471,12 +474,45 @@ async fn document_page(
                 .map_err(|_| WebError::Status(StatusCode::NOT_FOUND))?,
         ),
     };
+    let diff_against = query.diff.trim().parse::<i64>().ok();
+    render_document(
+        &state,
+        &ctx,
+        &external_id,
+        wanted,
+        diff_against,
+        Problems::default().prefixed("act-"),
+    )
+    .await
+}
+
+/// Renders a document page; the staff action handler uses it too, to show its problems.
+pub(crate) async fn render_document(
+    state: &AppState,
+    ctx: &Ctx,
+    external_id: &str,
+    version: Option<i64>,
+    diff_against: Option<i64>,
+    problems: Problems,
+) -> Result<Response, WebError> {
     let view = state
         .services
-        .document_view(&external_id, wanted, ctx.actor.as_ref())
+        .document_view(external_id, version, ctx.actor.as_ref())
         .await?;
-    let diff_against = query.diff.trim().parse::<i64>().ok();
-    let page = document_page_content(&ctx, &view, diff_against);
+    let mut page = document_page_content(ctx, &view, diff_against);
+    if let Some(actor) = &ctx.actor {
+        let roles = state
+            .services
+            .roles_in_agency(actor, view.document.agency_id);
+        page.staff = crate::staff_documents::staff_panel(
+            &roles,
+            &view.document.external_id,
+            view.version.row.version,
+            &view.version.row.state,
+            view.document.status == document_status::PUBLISHED,
+        );
+    }
+    page.problems = problems;
     let status = if view.document.status == document_status::WITHDRAWN {
         // A tombstone: the record is still shown, but the document is gone (410 tells
         // crawlers and mirrors to drop it).
@@ -602,6 +638,9 @@ fn document_page_content(
         agency_href: format!("/a/{}", view.agency.slug),
         sha256: view.version.row.content_sha256.clone(),
         download_href: version_download_href(external_id, shown),
+        staff: None,
+        problems: Problems::default(),
+        version_state_label: state_label(&base, &view.version.row.state),
         apply_href: format!(
             "/a/{}/apply?description={}",
             view.agency.slug,

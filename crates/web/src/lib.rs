@@ -16,6 +16,7 @@ mod documents;
 mod error;
 pub mod i18n;
 mod pages;
+mod staff_documents;
 mod templates;
 mod transparency;
 
@@ -61,6 +62,9 @@ pub struct AppState {
     pub config: WebConfig,
     /// Signs CSRF tokens; the same on every process because it lives in the database.
     pub(crate) csrf_secret: Arc<Vec<u8>>,
+    /// Signs the transparency log's checkpoints. It comes from a file of the data directory,
+    /// never from the database; without it the checkpoint and key endpoints answer 503.
+    pub(crate) log_signer: Option<Arc<gongkai_domain::signed_note::NoteSigner>>,
 }
 
 impl AppState {
@@ -73,7 +77,14 @@ impl AppState {
             services,
             config,
             csrf_secret: Arc::new(csrf_secret),
+            log_signer: None,
         })
+    }
+
+    /// The same state, signing the transparency log's checkpoints with `signer`.
+    pub fn with_log_signer(mut self, signer: gongkai_domain::signed_note::NoteSigner) -> AppState {
+        self.log_signer = Some(Arc::new(signer));
+        self
     }
 }
 
@@ -87,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::routes())
         .merge(transparency::routes())
         .merge(documents::routes())
+        .merge(staff_documents::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))

@@ -1,0 +1,500 @@
+//! Staff pages of proactive disclosure: the publication worklist with Art. 26 overdue items,
+//! the draft form (new documents and corrections), and the workflow actions (submit for the
+//! confidentiality review, approve or refuse it, withdraw).
+
+use crate::AppState;
+use crate::ctx::{CsrfForm, Ctx};
+use crate::documents::document_href;
+use crate::error::WebError;
+use crate::pages::render;
+use crate::templates::{Base, Choice, Problems};
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use gongkai_domain::account::Role;
+use gongkai_domain::calendar::format_iso_date;
+use gongkai_domain::form::FormProblems;
+use gongkai_domain::publication::{MetadataInput, Validity};
+use gongkai_service::{AgencyRow, DraftRequest, ServiceError, version_state};
+use serde::Deserialize;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/documents", get(worklist))
+        .route("/staff/documents/new", get(draft_form).post(draft_submit))
+        .route("/staff/documents/act", post(act))
+}
+
+pub(crate) struct PendingEntry {
+    pub href: String,
+    pub title: String,
+    pub version: i64,
+    pub state: &'static str,
+    pub review_note: String,
+    pub due: String,
+}
+
+pub(crate) struct OverdueEntry {
+    pub kind: &'static str,
+    pub subject: String,
+    pub href: String,
+    pub since: String,
+    pub due: String,
+    pub working_days_late: u32,
+}
+
+pub(crate) struct AgencyWork {
+    pub name: String,
+    pub slug: String,
+    pub pending: Vec<PendingEntry>,
+    pub overdue: Vec<OverdueEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_documents.html")]
+pub(crate) struct WorklistPage {
+    pub base: Base,
+    pub agencies: Vec<AgencyWork>,
+}
+
+fn state_label(lang_en: bool, state: &str) -> &'static str {
+    let (zh, en) = match state {
+        version_state::DRAFT => ("草稿", "Draft"),
+        version_state::IN_REVIEW => ("待保密审查", "Awaiting confidentiality review"),
+        version_state::REJECTED => ("审查未通过，待修改", "Refused, to be revised"),
+        _ => ("", ""),
+    };
+    if lang_en { en } else { zh }
+}
+
+async fn staff_agencies(state: &AppState, ctx: &Ctx) -> Result<Vec<AgencyRow>, WebError> {
+    let actor = ctx.require_actor()?;
+    let tree = state.services.agency_tree().await?;
+    let agencies: Vec<AgencyRow> = tree
+        .agencies
+        .iter()
+        .filter(|a| !state.services.roles_in_agency(actor, a.id).is_empty())
+        .cloned()
+        .collect();
+    if agencies.is_empty() {
+        return Err(WebError::Service(ServiceError::Forbidden));
+    }
+    Ok(agencies)
+}
+
+async fn worklist(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let agencies = staff_agencies(&state, &ctx).await?;
+    let actor = ctx.require_actor()?;
+    let base = Base::titled(
+        &ctx,
+        if ctx.lang == crate::i18n::Lang::En {
+            "Publications".to_string()
+        } else {
+            "主动公开工作台".to_string()
+        },
+    );
+    let mut work = Vec::new();
+    for agency in agencies {
+        let pending = state
+            .services
+            .pending_publications(actor, agency.id)
+            .await?
+            .into_iter()
+            .map(|p| PendingEntry {
+                href: format!(
+                    "{}?version={}",
+                    document_href(&p.document.external_id),
+                    p.version
+                ),
+                title: p.document.title,
+                version: p.version,
+                state: state_label(base.is_en(), &p.state),
+                review_note: p.review_note,
+                due: p.due.map(format_iso_date).unwrap_or_default(),
+            })
+            .collect();
+        let overdue = state
+            .services
+            .publication_overdue(agency.id)
+            .await?
+            .into_iter()
+            .map(|o| OverdueEntry {
+                kind: match (o.kind, base.is_en()) {
+                    ("unpublished_change", false) => {
+                        "形成或变更后未在20个工作日内公开（第二十六条）"
+                    }
+                    ("unpublished_change", true) => {
+                        "Not published within 20 working days (Art. 26)"
+                    }
+                    (_, false) => "定期更新未按时完成",
+                    (_, true) => "Periodic update missed",
+                },
+                href: if o.kind == "unpublished_change" {
+                    document_href(&o.reference)
+                } else {
+                    format!("/a/{}/catalog#item-{}", agency.slug, o.reference)
+                },
+                subject: o.subject,
+                since: format_iso_date(o.since),
+                due: format_iso_date(o.due),
+                working_days_late: o.working_days_late,
+            })
+            .collect();
+        work.push(AgencyWork {
+            name: base.pick(&agency.name_zh, &agency.name_en).to_string(),
+            slug: agency.slug,
+            pending,
+            overdue,
+        });
+    }
+    render(WorklistPage {
+        base,
+        agencies: work,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DraftQuery {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    correct: String,
+}
+
+/// The draft form's values, kept when it is shown again with problems.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct DraftForm {
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub correct: String,
+    #[serde(default)]
+    pub catalog_code: String,
+    #[serde(default)]
+    pub formed_on: String,
+    #[serde(default)]
+    pub change_note: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub document_number: String,
+    #[serde(default)]
+    pub written_date: String,
+    #[serde(default)]
+    pub published_date: String,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub genre: String,
+    #[serde(default)]
+    pub validity: String,
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub invalid_from: String,
+    #[serde(default)]
+    pub keywords: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+impl DraftForm {
+    fn metadata_input(&self) -> MetadataInput {
+        MetadataInput {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            issuer: self.issuer.clone(),
+            document_number: self.document_number.clone(),
+            written_date: self.written_date.clone(),
+            published_date: self.published_date.clone(),
+            topic: self.topic.clone(),
+            genre: self.genre.clone(),
+            validity: self.validity.clone(),
+            valid_from: self.valid_from.clone(),
+            invalid_from: self.invalid_from.clone(),
+            keywords: self.keywords.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_document_form.html")]
+pub(crate) struct DraftPage {
+    pub base: Base,
+    pub agency_name: String,
+    pub problems: Problems,
+    pub values: DraftForm,
+    pub catalog_choices: Vec<Choice>,
+    pub validity_choices: Vec<Choice>,
+    pub is_correction: bool,
+}
+
+async fn draft_page(
+    state: &AppState,
+    ctx: &Ctx,
+    agency: &AgencyRow,
+    values: DraftForm,
+    problems: Problems,
+) -> Result<DraftPage, WebError> {
+    let base = Base::titled(
+        ctx,
+        if ctx.lang == crate::i18n::Lang::En {
+            "New document".to_string()
+        } else {
+            "起草公开文件".to_string()
+        },
+    );
+    let mut catalog_choices = vec![Choice {
+        value: String::new(),
+        label: base.pick("（未归入目录）", "(no catalog item)").to_string(),
+        selected: values.catalog_code.is_empty(),
+    }];
+    for item in state.services.catalog_view(agency.id).await? {
+        if !item.row.active {
+            continue;
+        }
+        catalog_choices.push(Choice {
+            selected: values.catalog_code == item.row.code,
+            value: item.row.code,
+            label: item.data.name,
+        });
+    }
+    let validity_choices = Validity::ALL
+        .iter()
+        .map(|v| Choice {
+            value: v.code().to_string(),
+            label: if base.is_en() {
+                v.label_en()
+            } else {
+                v.label_zh()
+            }
+            .to_string(),
+            selected: values.validity == v.code()
+                || (values.validity.is_empty() && *v == Validity::Effective),
+        })
+        .collect();
+    Ok(DraftPage {
+        agency_name: base.pick(&agency.name_zh, &agency.name_en).to_string(),
+        is_correction: !values.correct.is_empty(),
+        base,
+        problems,
+        values,
+        catalog_choices,
+        validity_choices,
+    })
+}
+
+async fn draft_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<DraftQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let agencies = staff_agencies(&state, &ctx).await?;
+    let mut values = DraftForm::default();
+    let agency = if query.correct.trim().is_empty() {
+        agencies
+            .iter()
+            .find(|a| a.slug == query.agency)
+            .or(agencies.first())
+            .cloned()
+            .ok_or(WebError::Status(StatusCode::NOT_FOUND))?
+    } else {
+        // A correction starts from the current text, so staff change only what is wrong.
+        let view = state
+            .services
+            .document_view(&query.correct, None, ctx.actor.as_ref())
+            .await?;
+        let m = &view.version.metadata;
+        let date = |d: Option<time::Date>| d.map(format_iso_date).unwrap_or_default();
+        values = DraftForm {
+            agency: view.agency.slug.clone(),
+            correct: view.document.external_id.clone(),
+            catalog_code: view.document.catalog_code.clone().unwrap_or_default(),
+            formed_on: String::new(),
+            change_note: String::new(),
+            title: m.title.clone(),
+            summary: m.summary.clone(),
+            issuer: m.issuer.clone(),
+            document_number: m.document_number.clone().unwrap_or_default(),
+            written_date: date(m.written_date),
+            published_date: String::new(),
+            topic: m.topic.clone(),
+            genre: m.genre.clone(),
+            validity: m.validity.code().to_string(),
+            valid_from: date(m.valid_from),
+            invalid_from: date(m.invalid_from),
+            keywords: m.keywords.join("，"),
+            body: m.body.clone(),
+        };
+        agencies
+            .iter()
+            .find(|a| a.id == view.agency.id)
+            .cloned()
+            .ok_or(WebError::Service(ServiceError::Forbidden))?
+    };
+    if values.agency.is_empty() {
+        values.agency = agency.slug.clone();
+        values.issuer = agency.name_zh.clone();
+    }
+    render(draft_page(&state, &ctx, &agency, values, Problems::default()).await?)
+}
+
+async fn draft_submit(
+    State(state): State<AppState>,
+    CsrfForm(ctx, values): CsrfForm<DraftForm>,
+) -> Result<Response, WebError> {
+    let agencies = staff_agencies(&state, &ctx).await?;
+    let actor = ctx.require_actor()?;
+    let agency = agencies
+        .iter()
+        .find(|a| a.slug == values.agency)
+        .cloned()
+        .ok_or(WebError::Service(ServiceError::Forbidden))?;
+    let input = values.metadata_input();
+    let correct = values.correct.trim();
+    let request = DraftRequest {
+        agency_id: agency.id,
+        existing_external_id: (!correct.is_empty()).then_some(correct),
+        catalog_code: Some(values.catalog_code.as_str()),
+        formed_on: Some(values.formed_on.as_str()),
+        input: &input,
+        change_note: &values.change_note,
+    };
+    match state.services.create_document_draft(actor, &request).await {
+        Ok((external_id, version)) => Ok(Redirect::to(&format!(
+            "{}?version={version}",
+            document_href(&external_id)
+        ))
+        .into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let shown = Problems::from_form(ctx.lang, &problems);
+            let mut response = render(draft_page(&state, &ctx, &agency, values, shown).await?)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ActForm {
+    #[serde(default)]
+    external_id: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The workflow buttons of the document page. Errors that a person can fix (a missing note
+/// or reason) come back as a 422 page naming the field; a stale button (someone else acted
+/// first) as a 409.
+async fn act(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<ActForm>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?;
+    let version: i64 = form.version.trim().parse().unwrap_or(0);
+    let external_id = form.external_id.trim();
+    let services = &state.services;
+    let result = match form.action.as_str() {
+        "submit" => {
+            services
+                .submit_document_for_review(actor, external_id, version)
+                .await
+        }
+        "approve" => {
+            services
+                .review_document_version(actor, external_id, version, true, &form.note)
+                .await
+        }
+        "reject" => {
+            services
+                .review_document_version(actor, external_id, version, false, &form.note)
+                .await
+        }
+        "withdraw" => {
+            services
+                .withdraw_document(actor, external_id, &form.note)
+                .await
+        }
+        _ => {
+            let mut problems = FormProblems::new();
+            problems.add("action", "invalid_choice");
+            Err(ServiceError::Invalid(problems))
+        }
+    };
+    match result {
+        Ok(()) => Ok(
+            Redirect::to(&format!("{}?version={version}", document_href(external_id)))
+                .into_response(),
+        ),
+        Err(ServiceError::Invalid(problems)) => {
+            let problems = Problems::from_form(ctx.lang, &problems).prefixed("act-");
+            let mut response = crate::documents::render_document(
+                &state,
+                &ctx,
+                external_id,
+                Some(version),
+                None,
+                problems,
+            )
+            .await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// What the document page offers the signed-in staff member for the version shown.
+pub(crate) struct StaffPanel {
+    pub external_id: String,
+    pub version: i64,
+    pub can_submit: bool,
+    pub can_review: bool,
+    pub can_withdraw: bool,
+    pub correct_href: Option<String>,
+}
+
+pub(crate) fn staff_panel(
+    roles: &[Role],
+    external_id: &str,
+    version: i64,
+    version_state_code: &str,
+    document_published: bool,
+) -> Option<StaffPanel> {
+    if roles.is_empty() {
+        return None;
+    }
+    let publisher = roles.contains(&Role::Clerk) || roles.contains(&Role::OgiOffice);
+    let reviewer =
+        roles.contains(&Role::ConfidentialityReviewer) || roles.contains(&Role::OgiOffice);
+    Some(StaffPanel {
+        external_id: external_id.to_string(),
+        version,
+        can_submit: publisher && version_state_code == version_state::DRAFT,
+        can_review: reviewer && version_state_code == version_state::IN_REVIEW,
+        can_withdraw: roles.contains(&Role::OgiOffice)
+            && document_published
+            && version_state_code == version_state::PUBLISHED,
+        correct_href: (publisher && document_published).then(|| {
+            format!(
+                "/staff/documents/new?{}",
+                serde_urlencoded::to_string([("correct", external_id)]).unwrap_or_default()
+            )
+        }),
+    })
+}
