@@ -101,19 +101,26 @@ pub(crate) fn normalize_vector(vector: &mut [f32]) {
     }
 }
 
-const VECTOR_FILE_MAGIC: &[u8; 8] = b"GKVEC01\n";
+const VECTOR_FILE_MAGIC: &[u8; 8] = b"GKVEC02\n";
 /// Unit identifiers longer than this are refused when reading a vector file; a longer one means
 /// the file is damaged.
 const UNIT_ID_MAX_BYTES: usize = 1_024;
 
-/// Unit vectors, one per retrievable unit, in one flat buffer for a cache-friendly scan.
+/// The scale of stored components: unit vectors have components in [-1, 1], stored as
+/// `round(x × 127)` in one byte each. A brute-force scan is bound by memory bandwidth, so a
+/// quarter of the bytes is about a quarter of the time; the ranking error is far below the
+/// model's own (the shipped model is int8 itself).
+const COMPONENT_SCALE: f32 = 127.0;
+
+/// Unit vectors, one per retrievable unit, quantised to bytes in one flat buffer for a
+/// cache-friendly scan.
 #[derive(Debug, Clone)]
 pub(crate) struct VectorStore {
     model_id: String,
     dimensions: usize,
     unit_ids: Vec<String>,
     position_by_unit: HashMap<String, usize>,
-    vectors: Vec<f32>,
+    vectors: Vec<i8>,
 }
 
 impl VectorStore {
@@ -155,6 +162,7 @@ impl VectorStore {
             )));
         }
         normalize_vector(&mut vector);
+        let vector: Vec<i8> = vector.iter().map(|x| quantize(*x)).collect();
         match self.position_by_unit.get(unit_id) {
             Some(&position) => {
                 let start = position * self.dimensions;
@@ -207,10 +215,11 @@ impl VectorStore {
         }
         let mut query = query.to_vec();
         normalize_vector(&mut query);
+        let query: Vec<i8> = query.iter().map(|x| quantize(*x)).collect();
         let mut scored: Vec<(usize, f32)> = self
             .vectors
             .chunks_exact(self.dimensions)
-            .map(|row| row.iter().zip(&query).map(|(a, b)| a * b).sum::<f32>())
+            .map(|row| dot_product(row, &query))
             .enumerate()
             .collect();
         let limit = limit.min(scored.len());
@@ -233,7 +242,7 @@ impl VectorStore {
             source,
         };
         let temporary_path = path.with_extension("tmp");
-        let mut buffer = Vec::with_capacity(self.vectors.len() * 4 + self.unit_ids.len() * 24);
+        let mut buffer = Vec::with_capacity(self.vectors.len() + self.unit_ids.len() * 24);
         buffer.extend_from_slice(VECTOR_FILE_MAGIC);
         write_bytes(&mut buffer, self.model_id.as_bytes());
         buffer.extend_from_slice(&u32_from(self.dimensions)?.to_le_bytes());
@@ -244,9 +253,7 @@ impl VectorStore {
             .zip(self.vectors.chunks_exact(self.dimensions.max(1)))
         {
             write_bytes(&mut buffer, unit_id.as_bytes());
-            for value in row {
-                buffer.extend_from_slice(&value.to_le_bytes());
-            }
+            buffer.extend(row.iter().map(|value| value.to_le_bytes()[0]));
         }
         let mut file = std::fs::File::create(&temporary_path).map_err(io_error)?;
         file.write_all(&buffer).map_err(io_error)?;
@@ -299,16 +306,42 @@ impl VectorStore {
         for _ in 0..count {
             let unit_id = reader.string().ok_or_else(|| damaged("bad unit id"))?;
             let row = reader
-                .take(dimensions * 4)
+                .take(dimensions)
                 .ok_or_else(|| damaged("truncated vector"))?;
             let vector: Vec<f32> = row
-                .chunks_exact(4)
-                .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
+                .iter()
+                .map(|byte| f32::from(i8::from_le_bytes([*byte])) / COMPONENT_SCALE)
                 .collect();
             store.upsert(&unit_id, vector)?;
         }
         Ok(Some(store))
     }
+}
+
+/// A dot product of two quantised vectors with independent integer accumulators, a shape the
+/// compiler turns into SIMD multiply-adds; the result is the cosine of the unit vectors.
+fn dot_product(stored: &[i8], query: &[i8]) -> f32 {
+    const LANES: usize = 16;
+    let mut sums = [0_i32; LANES];
+    let stored_chunks = stored.chunks_exact(LANES);
+    let query_chunks = query.chunks_exact(LANES);
+    let remainder: i32 = stored_chunks
+        .remainder()
+        .iter()
+        .zip(query_chunks.remainder())
+        .map(|(a, b)| i32::from(*a) * i32::from(*b))
+        .sum();
+    for (stored_chunk, query_chunk) in stored_chunks.zip(query_chunks) {
+        for lane in 0..LANES {
+            sums[lane] += i32::from(stored_chunk[lane]) * i32::from(query_chunk[lane]);
+        }
+    }
+    (sums.iter().sum::<i32>() + remainder) as f32 / (COMPONENT_SCALE * COMPONENT_SCALE)
+}
+
+fn quantize(component: f32) -> i8 {
+    // Components of a unit vector lie in [-1, 1]; the clamp guards against rounding above.
+    (component * COMPONENT_SCALE).round().clamp(-127.0, 127.0) as i8
 }
 
 fn u32_from(value: usize) -> Result<u32, SearchError> {
