@@ -23,4 +23,5 @@ pub mod publication;
 pub mod redaction;
 pub mod reply;
 pub mod report;
+pub mod signed_note;
 pub mod tlog;

@@ -17,7 +17,9 @@
 //!
 //! A record's data is canonical JSON (RFC 8785, see [`crate::canonical_json`]) built by
 //! [`leaf_json`]. The log's signed state is a checkpoint in the C2SP `tlog-checkpoint` format
-//! ([`Checkpoint`]); signing it as a note with Ed25519 happens outside this crate.
+//! ([`Checkpoint`]), signed as a C2SP signed note by [`crate::signed_note`]. For mirrors and
+//! witnesses the log is also laid out as C2SP `tlog-tiles` ([`Tile`]): fixed-size, immutable
+//! files of hashes and of entries that a static file server or a CDN can serve.
 //!
 //! The module is pure and never panics on outside input: sizes beyond [`TREE_RECORDS_MAX`],
 //! records outside the tree, a reader that returns the wrong number of hashes and malformed
@@ -59,8 +61,9 @@ pub const LEAF_KIND_BYTES_MAX: usize = 64;
 /// The longest record subject, such as an application number or an attachment path.
 pub const LEAF_SUBJECT_BYTES_MAX: usize = 1024;
 /// The largest canonical record data; a record names a document by its digest and never
-/// carries the document itself.
-pub const LEAF_DATA_BYTES_MAX: usize = 64 * 1024;
+/// carries the document itself. It is `u16::MAX` rather than 64 KiB because a C2SP tlog-tiles
+/// entry bundle prefixes each entry with its length as a big-endian uint16.
+pub const LEAF_DATA_BYTES_MAX: usize = u16::MAX as usize;
 
 /// The member names that [`leaf_json`] writes itself and that `extra` may not repeat.
 pub const LEAF_RESERVED_FIELDS: [&str; 4] = ["kind", "subject", "time", "sha256"];
@@ -1070,4 +1073,477 @@ pub fn leaf_json(
         return Err(LeafDataError::TooLong);
     }
     Ok(bytes)
+}
+
+/// The height of a tile (C2SP tlog-tiles): a tile spans eight levels of the tree, so a tile at
+/// tile level L holds hashes of tree level 8·L.
+pub const TILE_HEIGHT: u32 = 8;
+/// The number of hashes (or entries) in a full tile, 2^[`TILE_HEIGHT`].
+pub const TILE_WIDTH: u64 = 1 << TILE_HEIGHT;
+/// The highest tile level that can hold a hash: level 8·7 = 56 is the last multiple of eight
+/// below the 62 levels of a tree of [`TREE_RECORDS_MAX`] records.
+pub const TILE_LEVEL_MAX: u8 = 7;
+/// The longest tile path accepted, e.g. `tile/7/x001/x234/x567/x890/123.p/255`.
+pub const TILE_PATH_BYTES_MAX: usize = 128;
+
+/// What a tile holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TileKind {
+    /// Hashes of tree level 8·`level`, 32 bytes each, concatenated (`tile/<L>/<N>`).
+    Hashes { level: u8 },
+    /// Record data, each prefixed by its length as a big-endian uint16 (`tile/entries/<N>`).
+    Entries,
+}
+
+/// One tile of the log in the C2SP tlog-tiles layout: the `width` hashes or entries starting
+/// at position `index`·256 of its level. A full tile has width 256; a partial one, the
+/// right-most of a level whose count is not a multiple of 256, is named with `.p/<width>`.
+///
+/// Every tile is immutable: the hashes at a level never change once the tree has grown past
+/// them, so the bytes of a tile path are the same forever, and a partial tile of width W is
+/// the first W elements of the full tile that will replace it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tile {
+    kind: TileKind,
+    index: u64,
+    width: u16,
+}
+
+/// Why a path names no tile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TileError {
+    #[error("not a tile path of the form tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]")]
+    MalformedPath,
+    #[error("a tile level is at most {TILE_LEVEL_MAX}")]
+    LevelTooHigh,
+    #[error("a tile's width is 1 to {TILE_WIDTH}")]
+    InvalidWidth,
+    #[error("the tile lies beyond a tree of {TREE_RECORDS_MAX} records")]
+    IndexTooLarge,
+    #[error("an entry bundle is a sequence of entries each prefixed by a big-endian uint16 length")]
+    MalformedBundle,
+    #[error("an entry in a bundle is at most {} bytes", u16::MAX)]
+    EntryTooLong,
+}
+
+impl TileError {
+    /// A stable code for logs and API errors.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::MalformedPath => "tile_malformed_path",
+            Self::LevelTooHigh => "tile_level_too_high",
+            Self::InvalidWidth => "tile_invalid_width",
+            Self::IndexTooLarge => "tile_index_too_large",
+            Self::MalformedBundle => "tile_malformed_bundle",
+            Self::EntryTooLong => "tile_entry_too_long",
+        }
+    }
+}
+
+impl Tile {
+    /// The tile of `kind` at `index` with `width` elements (1 to 256).
+    pub fn new(kind: TileKind, index: u64, width: u16) -> Result<Self, TileError> {
+        if let TileKind::Hashes { level } = kind
+            && level > TILE_LEVEL_MAX
+        {
+            return Err(TileError::LevelTooHigh);
+        }
+        if width == 0 || u64::from(width) > TILE_WIDTH {
+            return Err(TileError::InvalidWidth);
+        }
+        // Positions are counted at the tile's level; at level 0 they are records, so keeping
+        // the last one below TREE_RECORDS_MAX keeps every later multiplication in range.
+        let last = index
+            .checked_mul(TILE_WIDTH)
+            .and_then(|first| first.checked_add(u64::from(width)))
+            .ok_or(TileError::IndexTooLarge)?;
+        if last > TREE_RECORDS_MAX {
+            return Err(TileError::IndexTooLarge);
+        }
+        Ok(Self { kind, index, width })
+    }
+
+    /// What the tile holds.
+    pub fn kind(&self) -> TileKind {
+        self.kind
+    }
+
+    /// The tile's index N at its level.
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    /// The number of hashes or entries in the tile.
+    pub fn width(&self) -> u16 {
+        self.width
+    }
+
+    /// Whether the tile has all [`TILE_WIDTH`] elements.
+    pub fn is_full(&self) -> bool {
+        u64::from(self.width) == TILE_WIDTH
+    }
+
+    /// The position of the tile's first element at its level: the first record of an entry
+    /// bundle, or the first hash of tree level 8·L.
+    pub fn first_position(&self) -> u64 {
+        self.index * TILE_WIDTH
+    }
+
+    /// Whether a tree of `tree_size` records holds every element of the tile, so that the
+    /// tile can be served: a tile never shows a hash or an entry beyond the current tree.
+    pub fn is_within(&self, tree_size: u64) -> bool {
+        let available = match self.kind {
+            TileKind::Entries => tree_size,
+            TileKind::Hashes { level } => tree_size
+                .checked_shr(TILE_HEIGHT * u32::from(level))
+                .unwrap_or(0),
+        };
+        self.first_position() + u64::from(self.width) <= available
+    }
+
+    /// The stored-hash indexes ([`stored_hash_index`]) of a hash tile's hashes, in tile order;
+    /// empty for an entry bundle.
+    pub fn hash_read_indexes(&self) -> Vec<u64> {
+        match self.kind {
+            TileKind::Entries => Vec::new(),
+            TileKind::Hashes { level } => {
+                let tree_level = TILE_HEIGHT * u32::from(level);
+                (0..u64::from(self.width))
+                    .map(|k| stored_hash_index(tree_level, self.first_position() + k))
+                    .collect()
+            }
+        }
+    }
+
+    /// The tile's path relative to the log's prefix (C2SP tlog-tiles), such as
+    /// `tile/0/x001/x234/067` or `tile/entries/000.p/3`.
+    pub fn to_path(&self) -> String {
+        let level = match self.kind {
+            TileKind::Hashes { level } => level.to_string(),
+            TileKind::Entries => "entries".to_owned(),
+        };
+        let mut path = format!("tile/{level}/{}", tile_index_path(self.index));
+        if !self.is_full() {
+            path.push_str(&format!(".p/{}", self.width));
+        }
+        path
+    }
+
+    /// Parses a tile path relative to the log's prefix, strictly: exactly the paths that
+    /// [`Tile::to_path`] writes are accepted, so every tile has one name and one cache entry.
+    pub fn parse_path(path: &str) -> Result<Self, TileError> {
+        if path.len() > TILE_PATH_BYTES_MAX {
+            return Err(TileError::MalformedPath);
+        }
+        let rest = path.strip_prefix("tile/").ok_or(TileError::MalformedPath)?;
+        let (level, rest) = rest.split_once('/').ok_or(TileError::MalformedPath)?;
+        let kind = if level == "entries" {
+            TileKind::Entries
+        } else {
+            let level = parse_canonical_decimal(level).ok_or(TileError::MalformedPath)?;
+            // The format allows levels up to 63; none above TILE_LEVEL_MAX can hold a hash.
+            let level = u8::try_from(level).map_err(|_| TileError::LevelTooHigh)?;
+            TileKind::Hashes { level }
+        };
+        let (index_path, width) = match rest.split_once(".p/") {
+            Some((index_path, width)) => {
+                let width = parse_canonical_decimal(width).ok_or(TileError::MalformedPath)?;
+                let width = u16::try_from(width).map_err(|_| TileError::InvalidWidth)?;
+                // A partial tile is narrower than a full one; 256 is written without `.p/`.
+                if u64::from(width) >= TILE_WIDTH {
+                    return Err(TileError::InvalidWidth);
+                }
+                (index_path, width)
+            }
+            None => (rest, TILE_WIDTH as u16),
+        };
+        let index = parse_tile_index_path(index_path)?;
+        let tile = Self::new(kind, index, width)?;
+        Ok(tile)
+    }
+}
+
+/// Writes a tile index N as C2SP tlog-tiles does: zero-padded groups of three digits, every
+/// group but the last prefixed by `x`, e.g. 1234067 → `x001/x234/067`, 5 → `005`.
+pub fn tile_index_path(index: u64) -> String {
+    let mut groups = Vec::new();
+    let mut rest = index;
+    loop {
+        groups.push(rest % 1000);
+        rest /= 1000;
+        if rest == 0 {
+            break;
+        }
+    }
+    let last = groups.len() - 1;
+    groups
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(position, group)| {
+            if position == last {
+                format!("{group:03}")
+            } else {
+                format!("x{group:03}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The inverse of [`tile_index_path`]; refuses non-canonical spellings such as `x000/005`.
+fn parse_tile_index_path(path: &str) -> Result<u64, TileError> {
+    let elements: Vec<&str> = path.split('/').collect();
+    // u64::MAX has twenty digits, seven groups of three.
+    if elements.is_empty() || elements.len() > 7 {
+        return Err(TileError::MalformedPath);
+    }
+    let last = elements.len() - 1;
+    let mut index: u64 = 0;
+    for (position, element) in elements.iter().enumerate() {
+        let digits = if position == last {
+            *element
+        } else {
+            element.strip_prefix('x').ok_or(TileError::MalformedPath)?
+        };
+        if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(TileError::MalformedPath);
+        }
+        let group: u64 = digits.parse().map_err(|_| TileError::MalformedPath)?;
+        index = index
+            .checked_mul(1000)
+            .and_then(|value| value.checked_add(group))
+            .ok_or(TileError::IndexTooLarge)?;
+    }
+    if tile_index_path(index) != path {
+        return Err(TileError::MalformedPath);
+    }
+    Ok(index)
+}
+
+/// A decimal number without sign or leading zeros, or `None`.
+fn parse_canonical_decimal(text: &str) -> Option<u64> {
+    let is_decimal = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if !is_decimal || (text.len() > 1 && text.starts_with('0')) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// The bytes of a hash tile: its hashes concatenated (C2SP tlog-tiles).
+pub fn hash_tile_bytes(hashes: &[Hash]) -> Vec<u8> {
+    hashes.iter().flat_map(|hash| hash.0).collect()
+}
+
+/// Splits the bytes of a hash tile into hashes; `None` if the length is not a multiple of 32.
+pub fn parse_hash_tile(bytes: &[u8]) -> Option<Vec<Hash>> {
+    if !bytes.len().is_multiple_of(HASH_BYTES) {
+        return None;
+    }
+    bytes
+        .chunks_exact(HASH_BYTES)
+        .map(|chunk| chunk.try_into().ok().map(Hash))
+        .collect()
+}
+
+/// The bytes of an entry bundle: each record's data prefixed by its length as a big-endian
+/// uint16 (C2SP tlog-tiles, "Log entries").
+pub fn entry_bundle_bytes<'a>(
+    entries: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<Vec<u8>, TileError> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let length = u16::try_from(entry.len()).map_err(|_| TileError::EntryTooLong)?;
+        out.extend_from_slice(&length.to_be_bytes());
+        out.extend_from_slice(entry);
+    }
+    Ok(out)
+}
+
+/// Splits an entry bundle into the records' data.
+pub fn parse_entry_bundle(bytes: &[u8]) -> Result<Vec<&[u8]>, TileError> {
+    let mut entries = Vec::new();
+    let mut rest = bytes;
+    while let Some((length, after)) = rest.split_first_chunk::<2>() {
+        let length = usize::from(u16::from_be_bytes(*length));
+        let (entry, after) = after
+            .split_at_checked(length)
+            .ok_or(TileError::MalformedBundle)?;
+        entries.push(entry);
+        rest = after;
+    }
+    if !rest.is_empty() {
+        return Err(TileError::MalformedBundle);
+    }
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tile_tests {
+    use super::*;
+
+    /// The stored hashes of an in-memory log of `size` records whose data is the record's
+    /// decimal index.
+    fn memory_log(size: u64) -> Vec<Hash> {
+        let mut stored = Vec::new();
+        for n in 0..size {
+            let hashes = stored_hashes(n, n.to_string().as_bytes(), &stored).unwrap();
+            stored.extend(hashes);
+        }
+        stored
+    }
+
+    #[test]
+    fn tile_index_paths_follow_the_c2sp_examples() {
+        for (index, path) in [
+            (0, "000"),
+            (5, "005"),
+            (67, "067"),
+            (999, "999"),
+            (1000, "x001/000"),
+            (1_234_067, "x001/x234/067"),
+            (u64::MAX, "x018/x446/x744/x073/x709/x551/615"),
+        ] {
+            assert_eq!(tile_index_path(index), path);
+            assert_eq!(parse_tile_index_path(path), Ok(index), "{path}");
+        }
+    }
+
+    #[test]
+    fn tile_paths_round_trip_and_only_canonical_spellings_parse() {
+        for (path, kind, index, width) in [
+            ("tile/0/000", TileKind::Hashes { level: 0 }, 0, 256),
+            (
+                "tile/1/x001/x234/067.p/8",
+                TileKind::Hashes { level: 1 },
+                1_234_067,
+                8,
+            ),
+            ("tile/entries/000.p/3", TileKind::Entries, 0, 3),
+            ("tile/entries/x002/001", TileKind::Entries, 2001, 256),
+        ] {
+            let tile = Tile::parse_path(path).unwrap();
+            assert_eq!(
+                (tile.kind(), tile.index(), tile.width()),
+                (kind, index, width)
+            );
+            assert_eq!(tile.to_path(), path);
+        }
+        for bad in [
+            "",
+            "tile/0",
+            "tile/0/",
+            "tile/0/5",
+            "tile/0/0005",
+            "tile/0/x000/005",
+            "tile/00/000",
+            "tile/-1/000",
+            "tile/x/000",
+            "tile/8/000",
+            "tile/0/000.p/0",
+            "tile/0/000.p/007",
+            "tile/0/000.p/256",
+            "tile/0/000.p/",
+            "tile/0/000.p/1/2",
+            "tile/0/x001.p/1/000",
+            "tile/entries/",
+            "tile/entries/000.p/300",
+            "tiles/0/000",
+            "tile/0/x018/x446/x744/x073/x709/x551/615",
+        ] {
+            assert!(Tile::parse_path(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn tiles_hold_the_stored_hashes_and_rebuild_the_root() {
+        let size: u64 = 70_000;
+        let stored = memory_log(size);
+        let root = tree_hash(size, &stored).unwrap();
+        // Level 0: 273 full tiles and a partial one of 112 leaves.
+        let last_level0 = Tile::new(TileKind::Hashes { level: 0 }, 273, 112).unwrap();
+        assert!(last_level0.is_within(size));
+        assert!(
+            !Tile::new(TileKind::Hashes { level: 0 }, 273, 113)
+                .unwrap()
+                .is_within(size)
+        );
+        assert!(
+            !Tile::new(TileKind::Hashes { level: 0 }, 273, 256)
+                .unwrap()
+                .is_within(size)
+        );
+        // A mirror that holds only the level-0 tiles rebuilds the tree and its root.
+        let mut leaves = Vec::new();
+        for index in 0..=273 {
+            let width = if index < 273 { 256 } else { 112 };
+            let tile = Tile::new(TileKind::Hashes { level: 0 }, index, width).unwrap();
+            let bytes = hash_tile_bytes(&stored.read_hashes(&tile.hash_read_indexes()).unwrap());
+            leaves.extend(parse_hash_tile(&bytes).unwrap());
+        }
+        assert_eq!(leaves.len() as u64, size);
+        let mut rebuilt = Vec::new();
+        for (n, leaf) in leaves.iter().enumerate() {
+            assert_eq!(*leaf, record_hash(n.to_string().as_bytes()));
+            let hashes = stored_hashes_for_record_hash(n as u64, *leaf, &rebuilt).unwrap();
+            rebuilt.extend(hashes);
+        }
+        assert_eq!(rebuilt, stored);
+        assert_eq!(tree_hash(size, &rebuilt).unwrap(), root);
+        // Level 1 holds the roots of 256-leaf subtrees: 273 of them, a full tile and 17 more.
+        let level1 = Tile::new(TileKind::Hashes { level: 1 }, 1, 17).unwrap();
+        assert!(level1.is_within(size));
+        assert!(
+            !Tile::new(TileKind::Hashes { level: 1 }, 1, 18)
+                .unwrap()
+                .is_within(size)
+        );
+        let hashes = stored.read_hashes(&level1.hash_read_indexes()).unwrap();
+        for (k, hash) in hashes.iter().enumerate() {
+            let first = (256 + k as u64) * 256;
+            let subtree = memory_log_range(first, 256);
+            assert_eq!(*hash, tree_hash(256, &subtree).unwrap(), "level-1 hash {k}");
+        }
+        // Level 2: one hash, the root of the first 65,536 leaves.
+        let level2 = Tile::new(TileKind::Hashes { level: 2 }, 0, 1).unwrap();
+        assert!(level2.is_within(size));
+        let first_half = stored.read_hashes(&level2.hash_read_indexes()).unwrap();
+        assert_eq!(first_half, vec![tree_hash(65_536, &stored).unwrap()]);
+        assert!(
+            !Tile::new(TileKind::Hashes { level: 3 }, 0, 1)
+                .unwrap()
+                .is_within(size)
+        );
+    }
+
+    /// An in-memory log of `count` records with data first, first+1, … (as decimal text).
+    fn memory_log_range(first: u64, count: u64) -> Vec<Hash> {
+        let mut stored = Vec::new();
+        for n in 0..count {
+            let data = (first + n).to_string();
+            let hashes = stored_hashes(n, data.as_bytes(), &stored).unwrap();
+            stored.extend(hashes);
+        }
+        stored
+    }
+
+    #[test]
+    fn entry_bundles_are_length_prefixed_and_parse_strictly() {
+        let entries: [&[u8]; 3] = [b"{\"a\":1}", b"", b"xyz"];
+        let bundle = entry_bundle_bytes(entries).unwrap();
+        assert_eq!(&bundle[..2], &[0, 7]);
+        assert_eq!(parse_entry_bundle(&bundle).unwrap(), entries.to_vec());
+        assert_eq!(
+            parse_entry_bundle(&bundle[..bundle.len() - 1]),
+            Err(TileError::MalformedBundle)
+        );
+        assert_eq!(parse_entry_bundle(&[0]), Err(TileError::MalformedBundle));
+        let too_long = vec![b'x'; usize::from(u16::MAX) + 1];
+        assert_eq!(
+            entry_bundle_bytes([too_long.as_slice()]),
+            Err(TileError::EntryTooLong)
+        );
+        // The longest leaf fits a bundle.
+        assert_eq!(LEAF_DATA_BYTES_MAX, usize::from(u16::MAX));
+    }
 }

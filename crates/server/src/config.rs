@@ -27,6 +27,8 @@ pub(crate) struct FileConfig {
     pub(crate) smtp_username: Option<String>,
     pub(crate) smtp_password: Option<Secret>,
     pub(crate) mail_from: Option<String>,
+    pub(crate) transparency_log_name: Option<String>,
+    pub(crate) transparency_key_file: Option<PathBuf>,
 }
 
 /// A secret value whose `Debug` never shows it, so it cannot leak into logs.
@@ -149,6 +151,20 @@ pub(crate) const CONFIG_FIELDS: &[ConfigField] = &[
         doc: "Sender of e-mail notices.",
     },
     ConfigField {
+        key: "transparency_log_name",
+        flag: "",
+        env: "GONGKAI_TRANSPARENCY_LOG_NAME",
+        default: "gongkai.local/log",
+        doc: "The transparency log's name: the origin line of its checkpoints and the name of its signing key, a schema-less URL such as `gongkai.example.gov.cn/log`. Chosen once: a key file made under another name is refused.",
+    },
+    ConfigField {
+        key: "transparency_key_file",
+        flag: "",
+        env: "GONGKAI_TRANSPARENCY_KEY_FILE",
+        default: "<data_dir>/transparency-log.key",
+        doc: "The Ed25519 key that signs the transparency log's checkpoints (mode 0600, never in the database), created on first `serve`. Several processes over one PostgreSQL must all read the same file: copy it to each or point this setting at one shared path. See docs/transparency.md.",
+    },
+    ConfigField {
         key: "(file)",
         flag: "--config",
         env: "GONGKAI_CONFIG",
@@ -266,6 +282,8 @@ mod tests {
             smtp_username: Some(String::new()),
             smtp_password: Some(Secret(String::new())),
             mail_from: Some(String::new()),
+            transparency_log_name: Some(String::new()),
+            transparency_key_file: Some(PathBuf::new()),
         };
         let value = toml::Value::try_from(&full).expect("serialisable");
         let keys: Vec<&String> = value.as_table().expect("table").keys().collect();

@@ -7,6 +7,7 @@
 
 mod bench;
 mod config;
+mod keys;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -390,6 +391,9 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
             options.listen
         )
     })?;
+    // The signing key is read (or made) before the database is touched, so a bad key file
+    // stops the start with a clear message instead of a server that cannot sign.
+    let log_signer = keys::log_signer(resolved)?;
     let db = open_database(resolved).await?;
     let config = ServiceConfig {
         session_idle_minutes: options.session_idle_minutes.clamp(5, 7 * 24 * 60),
@@ -415,7 +419,8 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
         },
     )
     .await
-    .map_err(|e| anyhow::anyhow!("cannot start the web layer: {e}"))?;
+    .map_err(|e| anyhow::anyhow!("cannot start the web layer: {e}"))?
+    .with_log_signer(log_signer);
     let app = gongkai_web::router(state);
     let listener = tokio::net::TcpListener::bind(address)
         .await

@@ -40,7 +40,7 @@ pub use outbox::*;
 pub use reminders::*;
 pub use report::*;
 pub use staff::*;
-pub use transparency::TreeHead;
+pub use transparency::{LogKeyError, TreeHead, load_or_create_log_signer};
 
 use sha2::{Digest, Sha256};
 

@@ -5,15 +5,25 @@
 //! A leaf holds references and digests only — the receipt number, the event's sequence and
 //! kind, the time and the SHA-256 of the stored event — never a name, an identity number or
 //! any other personal data.
+//!
+//! The log's state is published as a checkpoint (C2SP tlog-checkpoint) signed as a C2SP signed
+//! note with an Ed25519 key that lives in a file of the data directory, never in the database:
+//! whoever can write the database must not also be able to sign for the log. The log is also
+//! served as C2SP tlog-tiles so that anyone can mirror it. The key file is read or created
+//! here; every process over one database must be given the same file.
 
 use crate::{ServiceError, ServiceResult, Services, sha256_hex};
+use gongkai_domain::signed_note::{ED25519_KEY_BYTES, NoteError, NoteSigner};
 use gongkai_domain::tlog::{
-    self, Hash, TlogError, leaf_json, prove_record, prove_record_read_indexes, prove_tree,
-    prove_tree_read_indexes, stored_hash_index, stored_hashes, stored_hashes_read_indexes,
-    tree_hash, tree_hash_read_indexes,
+    self, Checkpoint, Hash, Tile, TileKind, TlogError, entry_bundle_bytes, hash_tile_bytes,
+    leaf_json, prove_record, prove_record_read_indexes, prove_tree, prove_tree_read_indexes,
+    stored_hash_index, stored_hashes, stored_hashes_read_indexes, tree_hash,
+    tree_hash_read_indexes,
 };
 use gongkai_store::Tx;
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -128,4 +138,196 @@ impl Services {
             .await?;
         Ok(prove_tree(to, from, &hashes).map_err(tlog_error)?.0)
     }
+}
+
+impl Services {
+    /// The current tree head as a checkpoint (C2SP tlog-checkpoint: origin, size, base64 root)
+    /// signed as a C2SP signed note by `signer`, whose name is the origin.
+    ///
+    /// A fresh signature is made on every call: Ed25519 is deterministic (RFC 8032 §5.1.6), so
+    /// every process holding the same key answers the same tree head with the same bytes, and
+    /// nothing needs to be stored.
+    pub async fn signed_checkpoint(&self, signer: &NoteSigner) -> ServiceResult<String> {
+        let head = self.tree_head().await?;
+        let checkpoint = Checkpoint::new(signer.name(), head.size, head.root, Vec::new())
+            .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("checkpoint: {e}")))?;
+        signer
+            .sign(&checkpoint.to_text())
+            .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("signing the checkpoint: {e}")))
+    }
+
+    /// The bytes of a C2SP tlog-tiles tile, or `None` when the log does not hold all of its
+    /// elements yet (a partial tile is served only up to the current size).
+    pub async fn log_tile(&self, tile: Tile) -> ServiceResult<Option<Vec<u8>>> {
+        let size = self.db.tlog_size().await? as u64;
+        if !tile.is_within(size) {
+            return Ok(None);
+        }
+        let bytes = match tile.kind() {
+            TileKind::Hashes { .. } => {
+                let indexes = tile.hash_read_indexes();
+                let stored = self.read_hashes(&indexes).await?;
+                let hashes = indexes
+                    .iter()
+                    .map(|index| {
+                        stored.get(index).copied().ok_or_else(|| {
+                            ServiceError::Unexpected(anyhow::anyhow!(
+                                "stored hash {index} is missing from the log"
+                            ))
+                        })
+                    })
+                    .collect::<ServiceResult<Vec<Hash>>>()?;
+                hash_tile_bytes(&hashes)
+            }
+            TileKind::Entries => {
+                let first = tile.first_position();
+                let rows = self
+                    .db
+                    .tlog_entries(first as i64, i64::from(tile.width()))
+                    .await?;
+                let consecutive = rows.len() == usize::from(tile.width())
+                    && rows
+                        .iter()
+                        .zip(first..)
+                        .all(|((index, _), expected)| *index as u64 == expected);
+                if !consecutive {
+                    return Err(ServiceError::Unexpected(anyhow::anyhow!(
+                        "log entries {first}.. are missing from the log"
+                    )));
+                }
+                entry_bundle_bytes(rows.iter().map(|(_, data)| data.as_slice()))
+                    .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("entry bundle: {e}")))?
+            }
+        };
+        Ok(Some(bytes))
+    }
+}
+
+/// Why the log's signing key cannot be loaded or created.
+#[derive(Debug, thiserror::Error)]
+pub enum LogKeyError {
+    #[error("cannot read or write the transparency key file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "the transparency key file {path} is readable by others (mode {mode:o}); run `chmod 600` on it"
+    )]
+    Permissions { path: PathBuf, mode: u32 },
+    #[error("the transparency key file {path} is not a signed-note private key: {source}")]
+    Malformed {
+        path: PathBuf,
+        #[source]
+        source: NoteError,
+    },
+    #[error(
+        "the transparency key file {path} signs as {in_file:?} but the log name is configured as {configured:?}; a log keeps its name for life"
+    )]
+    NameMismatch {
+        path: PathBuf,
+        in_file: String,
+        configured: String,
+    },
+    #[error("the log name {0:?} cannot name a signed-note key: {1}")]
+    InvalidName(String, NoteError),
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
+}
+
+/// Reads the log's signing key from `path`, or creates it there on first start.
+///
+/// The file holds one line, the key in the text form of Go's `note` package
+/// (`PRIVATE+KEY+<name>+<key id>+<base64>`), with mode 0600. A new key is written to a
+/// temporary file and linked into place, so two processes starting at once over one database
+/// end up with the same key rather than one each. An existing key must carry `name`: the name
+/// is the log's origin line, and a log that changed it would be a different log.
+pub fn load_or_create_log_signer(path: &Path, name: &str) -> Result<NoteSigner, LogKeyError> {
+    gongkai_domain::signed_note::check_key_name(name)
+        .map_err(|e| LogKeyError::InvalidName(name.to_owned(), e))?;
+    let io = |source| LogKeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    if !path.exists() {
+        create_key_file(path, name).map_err(io)?;
+    }
+    check_key_file_permissions(path)?;
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    let signer = NoteSigner::parse(text.trim_end()).map_err(|source| LogKeyError::Malformed {
+        path: path.to_owned(),
+        source,
+    })?;
+    if signer.name() != name {
+        return Err(LogKeyError::NameMismatch {
+            path: path.to_owned(),
+            in_file: signer.name().to_owned(),
+            configured: name.to_owned(),
+        });
+    }
+    Ok(signer)
+}
+
+/// Writes a fresh key to `path` unless another process got there first.
+fn create_key_file(path: &Path, name: &str) -> std::io::Result<()> {
+    let mut seed = [0u8; ED25519_KEY_BYTES];
+    getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let signer = NoteSigner::from_seed(name, seed)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let temporary = path.with_extension(format!("tmp-{}", crate::hex(&suffix)));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Created private, never widened afterwards: no moment in which others may read it.
+        options.mode(0o600);
+    }
+    let written = (|| {
+        let mut file = options.open(&temporary)?;
+        file.write_all(format!("{}\n", signer.to_private_text()).as_bytes())?;
+        file.sync_all()?;
+        // `hard_link` fails if `path` exists, so the first process to finish wins and the
+        // others read its key.
+        match std::fs::hard_link(&temporary, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e),
+        }
+    })();
+    // The temporary name is removed whether or not the link succeeded.
+    let removed = std::fs::remove_file(&temporary);
+    written?;
+    removed
+}
+
+#[cfg(unix)]
+fn check_key_file_permissions(path: &Path) -> Result<(), LogKeyError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|source| LogKeyError::Io {
+            path: path.to_owned(),
+            source,
+        })?
+        .permissions()
+        .mode();
+    // Like ssh with its private keys: a key that others could have read is not trusted.
+    if mode & 0o077 != 0 {
+        return Err(LogKeyError::Permissions {
+            path: path.to_owned(),
+            mode: mode & 0o777,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_key_file_permissions(_path: &Path) -> Result<(), LogKeyError> {
+    Ok(())
 }

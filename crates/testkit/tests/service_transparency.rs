@@ -4,8 +4,10 @@
 
 use gongkai_domain::application::Command;
 use gongkai_domain::application_form::ApplicationInput;
+use gongkai_domain::signed_note::NoteSigner;
 use gongkai_domain::tlog::{
-    Hash, RecordProof, TreeProof, base64_decode, check_record, check_tree, record_hash,
+    Checkpoint, Hash, RecordProof, Tile, TreeProof, base64_decode, check_record, check_tree,
+    parse_entry_bundle, record_hash,
 };
 use gongkai_service::{DEMO_PASSWORD, RequestOrigin};
 use gongkai_testkit::{TestApp, all_databases, services};
@@ -149,12 +151,65 @@ fn transparency_endpoints_are_in_the_openapi_document() {
     let document = gongkai_web::api::openapi_document();
     let mut n = 0;
     for piece in source.split(".route(\"").skip(1) {
-        let path = piece.split('"').next().unwrap_or("");
+        // axum's catch-all `{*path}` is OpenAPI's `{path}`.
+        let path = piece.split('"').next().unwrap_or("").replace("{*", "{");
         assert!(
-            document["paths"][path]["get"].is_object(),
+            document["paths"][path.as_str()]["get"].is_object(),
             "{path} is missing from the OpenAPI document"
         );
         n += 1;
     }
-    assert_eq!(n, 4);
+    assert_eq!(n, 7);
+}
+
+#[tokio::test]
+async fn the_service_signs_the_tree_head_and_serves_only_filled_tiles() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        s.seed_demo_if_empty().await?;
+        let origin = RequestOrigin::default();
+        let applicant = s
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD, &origin)
+            .await?
+            .actor;
+        let city = s.agency_by_slug("demo-city").await?.id;
+        s.submit_application(&applicant, city, &form(), "tlog-tiles")
+            .await?;
+        let signer = NoteSigner::from_seed("gongkai.test/log", [42u8; 32])?;
+        let note = s.signed_checkpoint(&signer).await?;
+        let checkpoint = Checkpoint::parse(signer.verifier().open(&note)?)?;
+        let head = s.tree_head().await?;
+        assert_eq!(
+            (checkpoint.size(), checkpoint.root()),
+            (head.size, head.root),
+            "{}",
+            db.label
+        );
+        assert_eq!(head.size, 1, "one leaf: the submission");
+        // The one leaf is a partial tile of width 1; width 2 and the full tile do not exist.
+        let leaf = s
+            .log_tile(Tile::parse_path("tile/0/000.p/1")?)
+            .await?
+            .expect("partial tile");
+        assert_eq!(
+            leaf,
+            head.root.0.to_vec(),
+            "a one-leaf tree's root is its leaf"
+        );
+        let bundle = s
+            .log_tile(Tile::parse_path("tile/entries/000.p/1")?)
+            .await?
+            .expect("entry bundle");
+        let entries = parse_entry_bundle(&bundle)?;
+        assert_eq!(record_hash(entries[0]), head.root);
+        for absent in ["tile/0/000.p/2", "tile/0/000", "tile/entries/000.p/2"] {
+            assert_eq!(
+                s.log_tile(Tile::parse_path(absent)?).await?,
+                None,
+                "{absent}"
+            );
+        }
+        db.finish().await;
+    }
+    Ok(())
 }

@@ -2170,6 +2170,21 @@ pub const TRANSPARENCY_ROUTES: &[(&str, &str, QueryParameters)] = &[
         &[],
     ),
     (
+        "/transparency/checkpoint",
+        "The signed checkpoint (text/plain): a C2SP tlog-checkpoint (origin, size, base64 root) in a C2SP signed note, Ed25519",
+        &[],
+    ),
+    (
+        "/transparency/key",
+        "The checkpoint verifier key (text/plain) in signed-note vkey form name+keyid+base64(0x01 || public key)",
+        &[],
+    ),
+    (
+        "/transparency/tile/{path}",
+        "C2SP tlog-tiles (application/octet-stream): hash tiles <L>/<N>[.p/<W>] and entry bundles entries/<N>[.p/<W>], N written as x001/x234/067; 404 until the log holds the whole tile",
+        &[],
+    ),
+    (
         "/transparency/entries",
         "Log entries: {entries: [{index, data (base64 leaf JSON)}]}",
         &[("start", false), ("limit", false)],
