@@ -216,6 +216,9 @@ impl IndexNumberTemplate {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetadataInput {
     pub title: String,
+    /// The name people cite it by (个人信息保护法 for 中华人民共和国个人信息保护法); optional.
+    #[serde(default)]
+    pub short_title: String,
     pub summary: String,
     pub issuer: String,
     pub document_number: String,
@@ -234,6 +237,8 @@ pub struct MetadataInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentMetadata {
     pub title: String,
+    #[serde(default)]
+    pub short_title: String,
     pub summary: String,
     pub issuer: String,
     pub document_number: Option<String>,
@@ -281,6 +286,10 @@ pub fn validate_metadata(input: &MetadataInput) -> Result<DocumentMetadata, Form
         problems.add("title", "required");
     } else if title.chars().count() > TITLE_MAX_CHARS {
         problems.add("title", "too_long");
+    }
+    let short_title = input.short_title.trim().to_string();
+    if short_title.chars().count() > TITLE_MAX_CHARS {
+        problems.add("short_title", "too_long");
     }
     let summary = input.summary.trim().to_string();
     if summary.chars().count() > SUMMARY_MAX_CHARS {
@@ -361,6 +370,7 @@ pub fn validate_metadata(input: &MetadataInput) -> Result<DocumentMetadata, Form
     }
     problems.into_result(|| DocumentMetadata {
         title,
+        short_title,
         summary,
         issuer,
         document_number,

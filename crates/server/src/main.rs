@@ -43,6 +43,10 @@ struct Cli {
     /// Log format: text or json.
     #[arg(long, global = true, env = "GONGKAI_LOG_FORMAT")]
     log_format: Option<String>,
+    /// Folder of the static embedding model for hybrid search (see
+    /// scripts/install-search-model.sh); without it search is lexical only.
+    #[arg(long, global = true, env = "GONGKAI_SEARCH_MODEL_DIR")]
+    search_model_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,6 +94,11 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Search tools: batch runs for evaluation, index rebuilds.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
     },
     /// Import documents into the library.
     Import {
@@ -139,6 +148,20 @@ enum ReportCommand {
 }
 
 #[derive(Subcommand, Debug)]
+enum SearchCommand {
+    /// Read JSONL lines with `query_id` and `query` and print TREC run lines
+    /// `query_id Q0 hit_id rank score gongkai` (hit_id: `<external id>#<article>` or the id).
+    Batch {
+        #[arg(long)]
+        queries: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        top: usize,
+    },
+    /// Empty this process's index and fill it again from the published documents.
+    Rebuild,
+}
+
+#[derive(Subcommand, Debug)]
 enum ImportCommand {
     /// Import laws and regulations in the format of laws_corpus.jsonl (one JSON object a
     /// line: id, title, issuer, date, valid_from, level, category, expired, header, body).
@@ -184,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
         bail!("--log-format must be text or json, not {log_format:?}");
     }
     let resolved = config::resolve(cli.data_dir.clone(), cli.database_url.clone(), file);
+    let cli_search_model_dir = cli.search_model_dir.clone();
     match cli.command {
         Command::Calendar { command } => {
             // Calendar arithmetic must work on a machine without any database, so logging is
@@ -226,6 +250,7 @@ async fn main() -> anyhow::Result<()> {
                     .and_then(|v| v.parse().ok())
                     .or(file.session_idle_minutes)
                     .unwrap_or(120),
+                search_model_dir: cli_search_model_dir.clone(),
             };
             serve(&resolved, options).await
         }
@@ -239,6 +264,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { to } => backup(&resolved, &to).await,
         Command::Restore { from } => restore(&resolved, &from).await,
         Command::Bench { args } => bench::run(&resolved, args).await,
+        Command::Search { command } => {
+            init_logging(&log_format);
+            let model_dir = cli_search_model_dir.clone();
+            run_search(&resolved, model_dir.as_deref(), command).await
+        }
         Command::Import {
             command: ImportCommand::LawsJsonl { file, agency },
         } => {
@@ -246,6 +276,98 @@ async fn main() -> anyhow::Result<()> {
             import_laws(&resolved, &file, agency.as_deref()).await
         }
     }
+}
+
+/// The search index of this process: `<data dir>/search-index`, hybrid when a model folder is
+/// given and loads, lexical otherwise (with the reason logged).
+fn open_search(
+    resolved: &config::Resolved,
+    model_dir: Option<&Path>,
+) -> anyhow::Result<gongkai_service::SearchState> {
+    use gongkai_service::gongkai_search::{IndexOptions, StaticEmbedder};
+    let mut options = IndexOptions::lexical_defaults()?;
+    if let Some(dir) = model_dir {
+        match StaticEmbedder::load(dir) {
+            Ok(embedder) => options.embedder = Some(std::sync::Arc::new(embedder)),
+            Err(e) => tracing::warn!(error = %e, "search model not loaded: lexical search only"),
+        }
+    }
+    let directory = resolved.data_dir.join("search-index");
+    gongkai_service::SearchState::open(&directory, options)
+        .map_err(|e| anyhow::anyhow!("search index at {}: {e}", directory.display()))
+}
+
+async fn run_search(
+    resolved: &config::Resolved,
+    model_dir: Option<&Path>,
+    command: SearchCommand,
+) -> anyhow::Result<()> {
+    use gongkai_service::gongkai_search::{Granularity, SearchRequest};
+    let db = open_database(resolved).await?;
+    let services = Services::new(db.clone(), Clock::System, ServiceConfig::default())
+        .with_search(open_search(resolved, model_dir)?);
+    match command {
+        SearchCommand::Rebuild => {
+            let started = std::time::Instant::now();
+            let n = services.rebuild_search_index().await?;
+            println!(
+                "indexed {n} documents in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        SearchCommand::Batch { queries, top } => {
+            let synced = services.sync_search_index().await?;
+            if synced > 0 {
+                eprintln!("index brought up to date: {synced} documents");
+            }
+            let reader = std::fs::File::open(&queries)
+                .map(std::io::BufReader::new)
+                .with_context(|| format!("cannot read {}", queries.display()))?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for (number, line) in reader.lines().enumerate() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let value: serde_json::Value = serde_json::from_str(&line)
+                    .with_context(|| format!("line {}: not JSON", number + 1))?;
+                let query_id = match &value["query_id"] {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Number(n) => n.to_string(),
+                    _ => bail!("line {}: no query_id", number + 1),
+                };
+                let query = value["query"].as_str().unwrap_or_default();
+                let results = services
+                    .search_documents(&SearchRequest {
+                        query: query.to_string(),
+                        granularity: Granularity::Articles,
+                        offset: 0,
+                        limit: top.clamp(1, 1000),
+                        with_facets: false,
+                        ..SearchRequest::default()
+                    })
+                    .await;
+                let results = match results {
+                    Ok(results) => results,
+                    Err(gongkai_service::ServiceError::Invalid(_)) => continue,
+                    Err(e) => return Err(anyhow::anyhow!("query {query_id}: {e}")),
+                };
+                for (rank, hit) in results.hits.iter().enumerate() {
+                    writeln!(
+                        out,
+                        "{query_id} Q0 {} {} {:.6} gongkai",
+                        hit.hit_id(),
+                        rank + 1,
+                        hit.score
+                    )?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    db.close().await;
+    Ok(())
 }
 
 async fn import_laws(
@@ -314,6 +436,7 @@ async fn open_database(resolved: &config::Resolved) -> anyhow::Result<Db> {
 }
 
 struct ServeOptions {
+    search_model_dir: Option<PathBuf>,
     listen: String,
     demo: bool,
     secure_cookies: bool,
@@ -399,7 +522,8 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
         session_idle_minutes: options.session_idle_minutes.clamp(5, 7 * 24 * 60),
         ..ServiceConfig::default()
     };
-    let services = Services::new(db.clone(), Clock::System, config);
+    let services = Services::new(db.clone(), Clock::System, config)
+        .with_search(open_search(resolved, options.search_model_dir.as_deref())?);
     let seeded = if options.demo {
         let seeded = services.seed_demo_if_empty().await?;
         let documents = services.seed_demo_documents_if_empty().await?;
@@ -428,6 +552,7 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
     let local = listener.local_addr()?;
     print_banner(local, resolved, options.demo, seeded);
     let housekeeping = tokio::spawn(housekeeping(services.clone()));
+    let search_sync = tokio::spawn(follow_document_changes(services.clone()));
     let mailer = match smtp_settings(&resolved.file)? {
         Some(settings) => Some(
             gongkai_service::Mailer::new(&settings)
@@ -446,6 +571,7 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
     .with_graceful_shutdown(shutdown_signal());
     server.await.context("server failed")?;
     housekeeping.abort();
+    search_sync.abort();
     if let Some(worker) = outbox {
         worker.abort();
     }
@@ -481,6 +607,23 @@ fn print_banner(local: SocketAddr, resolved: &config::Resolved, demo: bool, seed
         }
     }
     let _ = out.flush();
+}
+
+/// How often this process's search index looks for new change records: a publication is
+/// searchable within about this long on every process.
+const SEARCH_SYNC_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Keeps this process's search index in step with the database's change records.
+async fn follow_document_changes(services: Services) {
+    let mut interval = tokio::time::interval(SEARCH_SYNC_INTERVAL);
+    loop {
+        interval.tick().await;
+        match services.sync_search_index().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n_documents = n, "search index updated"),
+            Err(e) => tracing::warn!(error = %e, "search index sync"),
+        }
+    }
 }
 
 async fn housekeeping(services: Services) {

@@ -53,6 +53,8 @@ pub struct LawRecord {
     pub id: String,
     pub title: String,
     #[serde(default)]
+    pub short_title: Option<String>,
+    #[serde(default)]
     pub issuer: Option<String>,
     #[serde(default)]
     pub date: Option<String>,
@@ -156,6 +158,7 @@ pub fn canonical_version_content(
         "index_number": index_number,
         "version": version,
         "title": metadata.title,
+        "short_title": metadata.short_title,
         "summary": metadata.summary,
         "issuer": metadata.issuer,
         "document_number": metadata.document_number,
@@ -182,7 +185,7 @@ fn metadata_json(metadata: &DocumentMetadata) -> ServiceResult<String> {
     Ok(value.to_string())
 }
 
-fn parse_version(row: DocumentVersionRow) -> ServiceResult<VersionView> {
+pub(crate) fn parse_version_row(row: DocumentVersionRow) -> ServiceResult<VersionView> {
     let mut value: Value = serde_json::from_str(&row.metadata).map_err(unexpected)?;
     if let Value::Object(map) = &mut value {
         map.insert("body".to_string(), Value::String(row.body.clone()));
@@ -453,6 +456,7 @@ impl Services {
         };
         let input = MetadataInput {
             title: record.title.clone(),
+            short_title: record.short_title.clone().unwrap_or_default(),
             summary: summary_from_body(&record.body, 100),
             issuer: record
                 .issuer
@@ -462,9 +466,12 @@ impl Services {
             document_number: String::new(),
             written_date: record.date.clone().unwrap_or_default(),
             published_date: record.date.clone().unwrap_or_default(),
+            // The corpus's folder path: 行政法规, 法律/民法商法, DLC/北京地方法规/地方性法规/北京.
+            // Its first meaningful segment is the topic (the DLC prefix only says "local").
             topic: record
                 .category
                 .as_deref()
+                .map(|c| c.trim_start_matches("DLC/"))
                 .and_then(|c| c.split('/').next())
                 .unwrap_or("")
                 .to_string(),
@@ -855,7 +862,7 @@ impl Services {
                 .document_version_get(document.id, version)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
-            let view = parse_version(row)?;
+            let view = parse_version_row(row)?;
             let mut metadata = view.metadata;
             // The publication date is the day it is actually published unless staff set one.
             if metadata.published_date.is_none() {
@@ -1030,7 +1037,7 @@ impl Services {
             None => None,
         };
         Ok(DocumentView {
-            version: parse_version(row)?,
+            version: parse_version_row(row)?,
             document,
             agency,
             versions: visible_versions,

@@ -19,6 +19,7 @@ mod error;
 mod outbox;
 mod reminders;
 mod report;
+mod search;
 mod staff;
 mod submission;
 mod transparency;
@@ -33,12 +34,14 @@ pub use demo::{DEMO_PASSWORD, DemoAccount, demo_accounts};
 pub use documents::*;
 pub use error::{ServiceError, ServiceResult};
 pub use gongkai_notify::{Mailer, SmtpSettings};
+pub use gongkai_search;
 pub use gongkai_store::{
     Backend, CatalogItemRow, Db, DocumentFacet, DocumentListFilter, DocumentRow, DocumentVersionRow,
 };
 pub use outbox::*;
 pub use reminders::*;
 pub use report::*;
+pub use search::SearchState;
 pub use staff::*;
 pub use transparency::{LogKeyError, TreeHead, load_or_create_log_signer};
 
@@ -88,11 +91,19 @@ pub struct Services {
     pub db: Db,
     pub clock: Clock,
     pub config: ServiceConfig,
+    /// This process's search index (each process has its own, following the database's
+    /// change records); `None` in tools that do not search.
+    pub(crate) search: Option<std::sync::Arc<SearchState>>,
 }
 
 impl Services {
     pub fn new(db: Db, clock: Clock, config: ServiceConfig) -> Services {
-        Services { db, clock, config }
+        Services {
+            db,
+            clock,
+            config,
+            search: None,
+        }
     }
 
     /// The installation's secret for signing CSRF tokens. It is created on first start and

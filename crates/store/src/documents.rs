@@ -774,3 +774,76 @@ impl Db {
         .await)?)
     }
 }
+
+/// A query that people ran and how it fared, for the OGI office.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SearchGapRow {
+    pub query: String,
+    pub searches: i64,
+    pub zero_result_searches: i64,
+    pub clicks: i64,
+}
+
+impl Db {
+    pub async fn search_query_insert(
+        &self,
+        id: Uuid,
+        query: &str,
+        results: i64,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        db_run!(self, |p| sqlx::query(
+            "INSERT INTO search_queries (id, query, results, searched_at) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(id)
+        .bind(query)
+        .bind(results)
+        .bind(at)
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn search_click_insert(
+        &self,
+        id: Uuid,
+        query: &str,
+        external_id: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        db_run!(self, |p| sqlx::query(
+            "INSERT INTO search_clicks (id, query, external_id, clicked_at) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(id)
+        .bind(query)
+        .bind(external_id)
+        .bind(at)
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    /// Queries since `since` that found nothing or whose results nobody opened, most
+    /// searched first: candidates for proactive disclosure.
+    pub async fn search_gaps(
+        &self,
+        since: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<SearchGapRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, SearchGapRow>(
+            "SELECT q.query AS query, COUNT(*) AS searches, \
+             SUM(CASE WHEN q.results = 0 THEN 1 ELSE 0 END) AS zero_result_searches, \
+             (SELECT COUNT(*) FROM search_clicks c WHERE c.query = q.query) AS clicks \
+             FROM search_queries q WHERE q.searched_at >= $1 GROUP BY q.query \
+             HAVING SUM(CASE WHEN q.results = 0 THEN 1 ELSE 0 END) > 0 \
+             OR (SELECT COUNT(*) FROM search_clicks c WHERE c.query = q.query) = 0 \
+             ORDER BY searches DESC, q.query LIMIT $2"
+        )
+        .bind(since)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
+    }
+}

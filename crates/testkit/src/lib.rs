@@ -135,6 +135,15 @@ pub fn services(db: &Db) -> Services {
     Services::new(db.clone(), fixed_clock(), config)
 }
 
+/// `services` with an in-memory lexical search index (each test its own), empty until the
+/// first `sync_search_index`.
+pub fn services_with_search(db: &Db) -> anyhow::Result<Services> {
+    let options = gongkai_service::gongkai_search::IndexOptions::lexical_defaults()?;
+    Ok(services(db).with_search(
+        gongkai_service::SearchState::in_memory(options).map_err(|e| anyhow::anyhow!("{e}"))?,
+    ))
+}
+
 /// An in-process client for the whole web application, with a cookie jar.
 pub struct TestApp {
     pub services: Services,

@@ -56,11 +56,37 @@ use serde_json::{Map, Value, json};
 use time::Date;
 use uuid::Uuid;
 
+mod documents;
+
 /// Every API route: method, path (relative to `/api/v1`), summary, whether it needs a
 /// signed-in caller. The OpenAPI document is generated from this list, and a test checks that
 /// every route registered in `routes()` appears here.
 pub const API_ROUTES: &[(&str, &str, &str, bool)] = &[
     ("get", "/openapi.json", "This OpenAPI document", false),
+    (
+        "get",
+        "/documents",
+        "Published documents, newest first, with filters and pages",
+        false,
+    ),
+    (
+        "get",
+        "/documents/{id}",
+        "One document (by external id): metadata, articles, versions and log digest",
+        false,
+    ),
+    (
+        "get",
+        "/search",
+        "Article-level search of the published documents, with facets",
+        false,
+    ),
+    (
+        "get",
+        "/agencies/{key}/catalog",
+        "An agency's proactive-disclosure catalog",
+        false,
+    ),
     (
         "get",
         "/csrf",
@@ -198,6 +224,49 @@ pub const API_ROUTES: &[(&str, &str, &str, bool)] = &[
 /// Query parameters of GET routes, for the OpenAPI document: path, name, description.
 pub const API_QUERY_PARAMETERS: &[(&str, &str, &str)] = &[
     (
+        "/documents",
+        "issuer",
+        "Only documents of this issuing body",
+    ),
+    (
+        "/documents",
+        "year",
+        "Only documents published in this year",
+    ),
+    (
+        "/documents",
+        "validity",
+        "`effective`, `expired` or `repealed`",
+    ),
+    ("/documents", "level", "Only this level (法律, 行政法规, …)"),
+    ("/documents", "topic", "Only this topic"),
+    ("/documents", "catalog", "Only this catalog item code"),
+    ("/documents", "page", "Page number, from 1"),
+    (
+        "/documents",
+        "per_page",
+        "Documents per page (1–100, default 20)",
+    ),
+    ("/documents/{id}", "version", "An older version's number"),
+    (
+        "/search",
+        "q",
+        "The question or words, in Chinese or English (required)",
+    ),
+    ("/search", "page", "Page number, from 1 to 50"),
+    ("/search", "per_page", "Hits per page (1–100, default 10)"),
+    ("/search", "issuer", "Only this issuing body"),
+    ("/search", "year", "Only this year"),
+    ("/search", "level", "Only this level"),
+    ("/search", "validity", "`current` or `expired`"),
+    ("/search", "topic", "Only this topic"),
+    ("/search", "catalog", "Only this catalog item code"),
+    (
+        "/search",
+        "granularity",
+        "`articles` (default), `documents` or `mixed`",
+    ),
+    (
         "/staff/applications",
         "stage",
         "`open` (default), `all`, or stage codes separated by commas",
@@ -298,6 +367,10 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/commands", post(run_command))
         .route("/staff/applications", get(staff_queue).post(intake))
         .route("/me/inbox", get(inbox))
+        .route("/documents", get(documents::list_documents))
+        .route("/documents/{id}", get(documents::show_document))
+        .route("/search", get(documents::search))
+        .route("/agencies/{key}/catalog", get(documents::show_catalog))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
 }

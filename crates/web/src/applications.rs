@@ -190,7 +190,22 @@ fn input_of(v: &ApplicationFormValues) -> ApplicationInput<'_> {
     }
 }
 
-async fn choose_agency(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+async fn choose_agency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    prefill: Result<Query<ApplyPrefill>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let prefill_query = match prefill {
+        Ok(Query(p)) if !p.description.trim().is_empty() => format!(
+            "?{}",
+            serde_urlencoded::to_string([(
+                "description",
+                p.description.chars().take(500).collect::<String>()
+            )])
+            .unwrap_or_default()
+        ),
+        _ => String::new(),
+    };
     let tree = state.services.agency_tree().await?;
     let base = Base::new(&ctx, "apply.title");
     let directory = tree
@@ -203,7 +218,11 @@ async fn choose_agency(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
             level: level_label(ctx.lang, &a.level),
         })
         .collect();
-    render(ApplyChoosePage { base, directory })
+    render(ApplyChoosePage {
+        base,
+        directory,
+        prefill_query,
+    })
 }
 
 /// Query of the application form: a description to start from, when the visitor comes from a

@@ -134,11 +134,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("search.button", "搜索", "Search"),
     ("search.title", "搜索", "Search"),
-    (
-        "search.not_ready",
-        "全文检索功能正在建设中。您可以浏览机关目录，或向有关机关提出政府信息公开申请。",
-        "Full-text search is being built. You can browse the agency directory or apply to an agency for information.",
-    ),
     ("search.your_query", "您搜索的是", "You searched for"),
     (
         "footer.about",
@@ -1177,6 +1172,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.file", "附件", "File"),
     ("field.title", "名称", "Title"),
     ("field.summary", "内容概述", "Summary"),
+    ("field.short_title", "简称", "Short title"),
     ("field.issuer", "发布机构", "Issued by"),
     ("field.written_date", "成文日期", "Date written"),
     ("field.published_date", "发布日期", "Date published"),

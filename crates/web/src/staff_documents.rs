@@ -181,6 +181,8 @@ pub(crate) struct DraftForm {
     #[serde(default)]
     pub title: String,
     #[serde(default)]
+    pub short_title: String,
+    #[serde(default)]
     pub summary: String,
     #[serde(default)]
     pub issuer: String,
@@ -210,6 +212,7 @@ impl DraftForm {
     fn metadata_input(&self) -> MetadataInput {
         MetadataInput {
             title: self.title.clone(),
+            short_title: self.short_title.clone(),
             summary: self.summary.clone(),
             issuer: self.issuer.clone(),
             document_number: self.document_number.clone(),
@@ -323,6 +326,7 @@ async fn draft_form(
             formed_on: String::new(),
             change_note: String::new(),
             title: m.title.clone(),
+            short_title: m.short_title.clone(),
             summary: m.summary.clone(),
             issuer: m.issuer.clone(),
             document_number: m.document_number.clone().unwrap_or_default(),

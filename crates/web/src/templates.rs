@@ -201,12 +201,49 @@ pub(crate) struct SearchHit {
     pub context: String,
 }
 
+/// One article (or document) found by the search.
+pub(crate) struct DocumentHit {
+    pub click_href: String,
+    pub title: String,
+    pub article_label: String,
+    pub headings: String,
+    /// Escaped by the search layer, with `<mark>` around matches.
+    pub snippet_html: String,
+    pub expired: bool,
+    pub date: String,
+}
+
+pub(crate) struct SearchFacet {
+    pub label: &'static str,
+    pub values: Vec<SearchFacetValue>,
+}
+
+pub(crate) struct SearchFacetValue {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+    pub selected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "search.html")]
 pub(crate) struct SearchPage {
     pub base: Base,
     pub query: String,
     pub hits: Vec<SearchHit>,
+    pub document_hits: Vec<DocumentHit>,
+    pub facets: Vec<SearchFacet>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub did_you_mean: Option<String>,
+    pub did_you_mean_href: Option<String>,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+    pub expansions: String,
+    pub lexical_only: bool,
+    pub search_available: bool,
+    pub apply_href: String,
 }
 
 #[derive(Template)]
@@ -406,6 +443,8 @@ pub(crate) struct ApplyPage {
 pub(crate) struct ApplyChoosePage {
     pub base: Base,
     pub directory: Vec<DirectoryEntry>,
+    /// `?description=…` carried from a search that found nothing, or empty.
+    pub prefill_query: String,
 }
 
 /// One application in a list.

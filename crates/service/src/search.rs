@@ -1,0 +1,282 @@
+//! The search index of this process, kept in step with the database.
+//!
+//! The database is the only shared state: every publication, correction and withdrawal
+//! leaves a row in `document_changes` in the same transaction, and each process replays those
+//! rows into its own index (`sync_search_index`, run by the server every second and by the
+//! CLI before a batch). The last replayed sequence number is written next to the index, so a
+//! restart continues where it stopped; a missing or outdated index is rebuilt from the
+//! published documents.
+
+use crate::documents::document_status;
+use crate::{ServiceError, ServiceResult, Services};
+use gongkai_search::{
+    IndexOptions, IndexableDocument, SearchIndex, SearchRequest, SearchResults, Validity,
+};
+use gongkai_store::DocumentRow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// How many change records one sync step reads.
+const CHANGES_PER_STEP: i64 = 500;
+/// The file beside the index that remembers the last replayed change.
+const SYNC_STATE_FILE: &str = "gongkai-sync-seq";
+
+/// The index and how far it has followed the change records.
+pub struct SearchState {
+    pub index: SearchIndex,
+    directory: Option<PathBuf>,
+    /// The last change sequence applied; the mutex also makes one sync run at a time.
+    applied_seq: Mutex<i64>,
+}
+
+impl std::fmt::Debug for SearchState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchState")
+            .field("directory", &self.directory)
+            .finish_non_exhaustive()
+    }
+}
+
+fn search_error(error: gongkai_search::SearchError) -> ServiceError {
+    ServiceError::Unexpected(anyhow::anyhow!("search: {error}"))
+}
+
+impl SearchState {
+    /// An index in memory (tests, short-lived tools); it starts empty and is filled by the
+    /// first sync.
+    pub fn in_memory(options: IndexOptions) -> ServiceResult<SearchState> {
+        Ok(SearchState {
+            index: SearchIndex::create_in_ram(options).map_err(search_error)?,
+            directory: None,
+            applied_seq: Mutex::new(0),
+        })
+    }
+
+    /// The index in `directory`. An index of another format version is deleted and rebuilt
+    /// from the database by the first sync (the database is the source of truth).
+    pub fn open(directory: &Path, options: IndexOptions) -> ServiceResult<SearchState> {
+        let index = match SearchIndex::open_in_dir(directory, options.clone()) {
+            Ok(index) => index,
+            Err(gongkai_search::SearchError::IndexOutdated { .. }) => {
+                tracing::warn!(path = %directory.display(), "search index outdated: rebuilding");
+                std::fs::remove_dir_all(directory).map_err(|e| {
+                    ServiceError::Unexpected(anyhow::anyhow!(
+                        "cannot remove the outdated index at {}: {e}",
+                        directory.display()
+                    ))
+                })?;
+                SearchIndex::open_in_dir(directory, options).map_err(search_error)?
+            }
+            Err(other) => return Err(search_error(other)),
+        };
+        let applied = std::fs::read_to_string(directory.join(SYNC_STATE_FILE))
+            .ok()
+            .and_then(|text| text.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        Ok(SearchState {
+            index,
+            directory: Some(directory.to_path_buf()),
+            applied_seq: Mutex::new(applied),
+        })
+    }
+
+    fn remember(&self, seq: i64) -> ServiceResult<()> {
+        if let Some(directory) = &self.directory {
+            std::fs::write(directory.join(SYNC_STATE_FILE), seq.to_string())
+                .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("search sync state: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+fn validity_of(code: &str) -> Validity {
+    match code {
+        "effective" => Validity::Current,
+        "expired" | "repealed" => Validity::Expired,
+        _ => Validity::Unknown,
+    }
+}
+
+impl Services {
+    /// This process's search state with a lexical or hybrid index attached.
+    pub fn with_search(mut self, search: SearchState) -> Services {
+        self.search = Some(Arc::new(search));
+        self
+    }
+
+    pub fn search_state(&self) -> Option<&SearchState> {
+        self.search.as_deref()
+    }
+
+    /// The document as the index needs it, from its current published version.
+    async fn indexable(&self, document: &DocumentRow) -> ServiceResult<Option<IndexableDocument>> {
+        if document.status != document_status::PUBLISHED || document.current_version == 0 {
+            return Ok(None);
+        }
+        let Some(version) = self
+            .db
+            .document_version(document.id, document.current_version)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let view = crate::documents::parse_version_row(version)?;
+        let (articles, body_text) = IndexableDocument::split_body(&view.metadata.body);
+        let date = document
+            .published_date
+            .map(gongkai_domain::calendar::format_iso_date);
+        Ok(Some(IndexableDocument {
+            external_id: document.external_id.clone(),
+            title: view.metadata.title.clone(),
+            short_title: Some(view.metadata.short_title.clone()).filter(|s| !s.is_empty()),
+            issuer: Some(document.issuer.clone()).filter(|s| !s.is_empty()),
+            level: Some(document.level.clone()).filter(|s| !s.is_empty()),
+            year: document.published_year.and_then(|y| u16::try_from(y).ok()),
+            date,
+            validity: validity_of(&document.validity),
+            topic: Some(document.topic.clone()).filter(|s| !s.is_empty()),
+            catalog_item: document.catalog_code.clone(),
+            articles,
+            body_text,
+        }))
+    }
+
+    /// Replays the change records this process has not applied yet. Returns how many
+    /// documents were re-indexed or removed. Replaying a change twice is harmless, so a crash
+    /// between the commit of the index and the write of the sequence loses nothing.
+    pub async fn sync_search_index(&self) -> ServiceResult<u64> {
+        let Some(search) = self.search.as_deref() else {
+            return Ok(0);
+        };
+        let mut applied = search.applied_seq.lock().await;
+        let mut touched = 0u64;
+        loop {
+            let changes = self
+                .db
+                .document_changes_since(*applied, CHANGES_PER_STEP)
+                .await?;
+            let Some(&(last_seq, _)) = changes.last() else {
+                break;
+            };
+            let mut ids: Vec<uuid::Uuid> = changes.iter().map(|(_, id)| *id).collect();
+            ids.sort();
+            ids.dedup();
+            for id in ids {
+                let Some(document) = self.db.document_get(id).await? else {
+                    continue;
+                };
+                match self.indexable(&document).await? {
+                    Some(indexable) => search
+                        .index
+                        .upsert_document(&indexable)
+                        .map_err(search_error)?,
+                    None => search
+                        .index
+                        .delete_document(&document.external_id)
+                        .map_err(search_error)?,
+                }
+                touched += 1;
+            }
+            search.index.commit().map_err(search_error)?;
+            *applied = last_seq;
+            search.remember(last_seq)?;
+        }
+        Ok(touched)
+    }
+
+    /// Empties the index and fills it again from every published document.
+    pub async fn rebuild_search_index(&self) -> ServiceResult<u64> {
+        let Some(search) = self.search.as_deref() else {
+            return Ok(0);
+        };
+        let mut applied = search.applied_seq.lock().await;
+        let last_seq = self.db.document_changes_last_seq().await?;
+        search.index.delete_all().map_err(search_error)?;
+        let mut count = 0u64;
+        for id in self.db.document_ids_published().await? {
+            let Some(document) = self.db.document_get(id).await? else {
+                continue;
+            };
+            if let Some(indexable) = self.indexable(&document).await? {
+                search
+                    .index
+                    .upsert_document(&indexable)
+                    .map_err(search_error)?;
+                count += 1;
+            }
+        }
+        search.index.commit().map_err(search_error)?;
+        *applied = last_seq;
+        search.remember(last_seq)?;
+        Ok(count)
+    }
+
+    /// Searches published documents. Without an index (a process started without one) the
+    /// answer is an empty result in lexical mode rather than an error.
+    pub async fn search_documents(&self, request: &SearchRequest) -> ServiceResult<SearchResults> {
+        let Some(search) = self.search.as_deref() else {
+            return Err(ServiceError::Refused {
+                code: "search_unavailable",
+            });
+        };
+        match search.index.search(request) {
+            Ok(results) => Ok(results),
+            Err(gongkai_search::SearchError::InvalidRequest(_)) => {
+                let mut problems = gongkai_domain::form::FormProblems::new();
+                problems.add("q", "invalid");
+                Err(ServiceError::Invalid(problems))
+            }
+            Err(other) => Err(search_error(other)),
+        }
+    }
+}
+
+/// The stored form of a query: trimmed, NUL removed, at most 200 characters.
+fn stored_query(query: &str) -> String {
+    query.replace('\0', "").trim().chars().take(200).collect()
+}
+
+impl Services {
+    /// Logs a search (no account, no address: only the query and the number of results).
+    pub async fn record_search(&self, query: &str, results: i64) -> ServiceResult<()> {
+        let query = stored_query(query);
+        if query.is_empty() {
+            return Ok(());
+        }
+        self.db
+            .search_query_insert(uuid::Uuid::now_v7(), &query, results, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Logs that a result was opened for a query.
+    pub async fn record_search_click(&self, query: &str, external_id: &str) -> ServiceResult<()> {
+        let query = stored_query(query);
+        if query.is_empty() || external_id.is_empty() || external_id.len() > 200 {
+            return Ok(());
+        }
+        self.db
+            .search_click_insert(uuid::Uuid::now_v7(), &query, external_id, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Zero-result and never-clicked queries of the last `days` days, for the OGI office
+    /// (staff only: queries may hold what people were looking for in their own words).
+    pub async fn search_gaps(
+        &self,
+        actor: &crate::Actor,
+        days: i64,
+    ) -> ServiceResult<Vec<gongkai_store::SearchGapRow>> {
+        let is_ogi = actor
+            .grants
+            .iter()
+            .any(|g| g.role == gongkai_domain::account::Role::OgiOffice);
+        if !is_ogi && !actor.is_installation_administrator() {
+            return Err(ServiceError::Forbidden);
+        }
+        let since = self.clock.now() - time::Duration::days(days.clamp(1, 366));
+        Ok(self.db.search_gaps(since, 200).await?)
+    }
+}
