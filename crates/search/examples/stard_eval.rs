@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gongkai_search::{
-    Embedder, Granularity, IndexOptions, IndexableDocument, RankingOptions, SearchError,
+    Embedder, Fusion, Granularity, IndexOptions, IndexableDocument, RankingOptions, SearchError,
     SearchIndex, SearchRequest, StaticEmbedder, Validity,
 };
 
@@ -221,6 +221,14 @@ fn apply_setting(ranking: &mut RankingOptions, setting: &str) -> Result<(), Fail
     let (name, value) = setting
         .split_once('=')
         .ok_or_else(|| format!("--set {setting}: expected name=value"))?;
+    if name == "fusion" {
+        ranking.fusion = match value {
+            "rrf" => Fusion::ReciprocalRank,
+            "weighted" => Fusion::Weighted,
+            _ => return Err(format!("--set fusion={value}: expected rrf or weighted").into()),
+        };
+        return Ok(());
+    }
     let number: f32 = value.parse()?;
     if let Some(level) = name.strip_prefix("level.") {
         ranking.level_factors.retain(|(known, _)| known != level);

@@ -242,9 +242,12 @@ pub struct RankingOptions {
     /// get `other_level_factor`.
     pub level_factors: Vec<(String, f32)>,
     pub other_level_factor: f32,
+    /// How the lexical and the semantic lists are merged.
+    pub fusion: Fusion,
     /// Reciprocal-rank fusion constant; larger flattens the ranks.
     pub fusion_k: f32,
-    /// The weight of the semantic list in the fusion (the lexical list weighs 1).
+    /// The weight of the semantic list: against 1 for the lexical list in reciprocal-rank
+    /// fusion, as the share α in `(1 − α) × lexical + α × semantic` in weighted fusion.
     pub semantic_weight: f32,
     /// How many candidates the lexical list contributes to the fusion.
     pub candidate_depth: usize,
@@ -279,13 +282,25 @@ impl Default for RankingOptions {
                 ("案例".to_string(), 0.6),
             ],
             other_level_factor: 1.0,
+            fusion: Fusion::Weighted,
             fusion_k: 60.0,
-            semantic_weight: 0.2,
+            semantic_weight: 0.1,
             candidate_depth: 200,
             semantic_depth: 100,
             cited_document_boost: 1.0,
         }
     }
+}
+
+/// How the lexical and the semantic rankings are merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fusion {
+    /// Σ weight / (k + rank): robust to incomparable scores, but flat at the top, so a weak
+    /// list reorders the first places of a strong one.
+    ReciprocalRank,
+    /// A weighted sum of each list's scores scaled to [0, 1] (lexical by its best score,
+    /// semantic min-max): keeps the lexical order unless the semantic evidence is strong.
+    Weighted,
 }
 
 /// Everything an index needs besides its directory.
@@ -759,9 +774,19 @@ impl SearchIndex {
             lexical_ranked.push((address, score * factor));
         }
         lexical_ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        for (rank, (address, _)) in lexical_ranked.iter().enumerate() {
+        let lexical_best = lexical_ranked
+            .first()
+            .map(|(_, score)| *score)
+            .unwrap_or(0.0);
+        for (rank, (address, score)) in lexical_ranked.iter().enumerate() {
             let candidate = candidates.entry(*address).or_default();
-            candidate.fused += 1.0 / (ranking.fusion_k + rank as f32 + 1.0);
+            candidate.fused += match ranking.fusion {
+                Fusion::ReciprocalRank => 1.0 / (ranking.fusion_k + rank as f32 + 1.0),
+                Fusion::Weighted if lexical_best > 0.0 => {
+                    (1.0 - ranking.semantic_weight) * score / lexical_best
+                }
+                Fusion::Weighted => 0.0,
+            };
         }
 
         let mut mode = RetrievalMode::LexicalOnly;
@@ -771,12 +796,30 @@ impl SearchIndex {
                 self.semantic_ranking(&searcher, &analyzed, &restriction, names_region, &columns)?
         {
             mode = RetrievalMode::Hybrid;
-            for (rank, (address, _)) in semantic_ranked.iter().enumerate() {
+            let best = semantic_ranked
+                .first()
+                .map(|(_, score)| *score)
+                .unwrap_or(0.0);
+            let worst = semantic_ranked
+                .last()
+                .map(|(_, score)| *score)
+                .unwrap_or(0.0);
+            for (rank, (address, score)) in semantic_ranked.iter().enumerate() {
                 let candidate = candidates.entry(*address).or_default();
                 if candidate.fused == 0.0 {
                     semantic_only += 1;
                 }
-                candidate.fused += ranking.semantic_weight / (ranking.fusion_k + rank as f32 + 1.0);
+                candidate.fused += match ranking.fusion {
+                    Fusion::ReciprocalRank => {
+                        ranking.semantic_weight / (ranking.fusion_k + rank as f32 + 1.0)
+                    }
+                    // Min-max over the list: cosines of a static model crowd into a narrow
+                    // band, so the raw value would say little.
+                    Fusion::Weighted if best > worst => {
+                        ranking.semantic_weight * (score - worst) / (best - worst)
+                    }
+                    Fusion::Weighted => 0.0,
+                };
             }
         }
 

@@ -28,9 +28,9 @@ use std::path::PathBuf;
 pub use document::{IndexableArticle, IndexableDocument, Validity};
 pub use embed::{EMBEDDED_TEXT_MAX_CHARS, Embedder, StaticEmbedder};
 pub use index::{
-    FACET_VALUES_MAX, FacetCount, Facets, Granularity, Hit, INDEX_FORMAT_VERSION, IndexOptions,
-    IndexStatus, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX, RankingOptions, RetrievalMode, SearchFilters,
-    SearchIndex, SearchRequest, SearchResults, WRITER_HEAP_BYTES_DEFAULT,
+    FACET_VALUES_MAX, FacetCount, Facets, Fusion, Granularity, Hit, INDEX_FORMAT_VERSION,
+    IndexOptions, IndexStatus, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX, RankingOptions, RetrievalMode,
+    SearchFilters, SearchIndex, SearchRequest, SearchResults, WRITER_HEAP_BYTES_DEFAULT,
 };
 pub use normalize::normalize_text;
 pub use query::{AnalyzedQuery, QUERY_MAX_CHARS, QueryWord, WordOrigin};
