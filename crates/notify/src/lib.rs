@@ -82,14 +82,33 @@ impl Mailer {
 
     /// Sends one plain-text message (UTF-8; the subject is RFC 2047 encoded by lettre).
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+        self.send_with_unsubscribe(to, subject, body, None).await
+    }
+
+    /// Sends one plain-text message; with `list_unsubscribe` (an https/http URL) it carries
+    /// `List-Unsubscribe` (RFC 2369) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
+    /// (RFC 8058), so mail programs offer a one-click unsubscribe.
+    pub async fn send_with_unsubscribe(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        list_unsubscribe: Option<&str>,
+    ) -> Result<(), MailError> {
         let to: Mailbox = to.parse().map_err(|e: lettre::address::AddressError| {
             MailError::Address(to.to_string(), e.to_string())
         })?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = list_unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(format!("<{url}>")))
+                .header(ListUnsubscribePost);
+        }
+        let message = builder
             .body(body.to_string())
             .map_err(|e| MailError::Build(e.to_string()))?;
         self.transport
@@ -97,5 +116,41 @@ impl Mailer {
             .await
             .map_err(|e| MailError::Smtp(e.to_string()))?;
         Ok(())
+    }
+}
+
+/// The `List-Unsubscribe` header (RFC 2369): the value is `<URL>`.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_string()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// The `List-Unsubscribe-Post` header (RFC 8058) announcing one-click unsubscription.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
     }
 }

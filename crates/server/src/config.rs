@@ -27,6 +27,7 @@ pub(crate) struct FileConfig {
     pub(crate) smtp_username: Option<String>,
     pub(crate) smtp_password: Option<Secret>,
     pub(crate) mail_from: Option<String>,
+    pub(crate) public_url: Option<String>,
     pub(crate) transparency_log_name: Option<String>,
     pub(crate) transparency_key_file: Option<PathBuf>,
 }
@@ -142,6 +143,13 @@ pub(crate) const CONFIG_FIELDS: &[ConfigField] = &[
         env: "GONGKAI_SMTP_PASSWORD",
         default: "(none)",
         doc: "SMTP password. Never logged.",
+    },
+    ConfigField {
+        key: "public_url",
+        flag: "",
+        env: "GONGKAI_PUBLIC_URL",
+        default: "http://127.0.0.1:8080",
+        doc: "The address people reach the site at; links in e-mail (subscription confirmations, digests, unsubscribe) start with it.",
     },
     ConfigField {
         key: "mail_from",
@@ -282,6 +290,7 @@ mod tests {
             smtp_username: Some(String::new()),
             smtp_password: Some(Secret(String::new())),
             mail_from: Some(String::new()),
+            public_url: Some(String::new()),
             transparency_log_name: Some(String::new()),
             transparency_key_file: Some(PathBuf::new()),
         };

@@ -239,6 +239,7 @@ async fn main() -> anyhow::Result<()> {
             let listen = listen
                 .or_else(|| file.listen.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+            let listen_for_links = listen.clone();
             let options = ServeOptions {
                 listen,
                 demo: !no_demo && file.demo.unwrap_or(true),
@@ -251,6 +252,11 @@ async fn main() -> anyhow::Result<()> {
                     .or(file.session_idle_minutes)
                     .unwrap_or(120),
                 search_model_dir: cli_search_model_dir.clone(),
+                public_url: std::env::var("GONGKAI_PUBLIC_URL")
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+                    .or(file.public_url.clone())
+                    .unwrap_or_else(|| format!("http://{listen_for_links}")),
             };
             serve(&resolved, options).await
         }
@@ -437,6 +443,7 @@ async fn open_database(resolved: &config::Resolved) -> anyhow::Result<Db> {
 
 struct ServeOptions {
     search_model_dir: Option<PathBuf>,
+    public_url: String,
     listen: String,
     demo: bool,
     secure_cookies: bool,
@@ -519,6 +526,7 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
     let log_signer = keys::log_signer(resolved)?;
     let db = open_database(resolved).await?;
     let config = ServiceConfig {
+        public_base_url: options.public_url.clone(),
         session_idle_minutes: options.session_idle_minutes.clamp(5, 7 * 24 * 60),
         ..ServiceConfig::default()
     };
@@ -645,6 +653,11 @@ async fn housekeeping(services: Services) {
             Ok(0) => {}
             Ok(n) => tracing::info!(n_reminders = n, "housekeeping: due-date reminders written"),
             Err(e) => tracing::warn!(error = %e, "housekeeping: reminders"),
+        }
+        match services.write_due_digests().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n_digests = n, "housekeeping: subscription digests written"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping: digests"),
         }
     }
 }

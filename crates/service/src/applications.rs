@@ -225,6 +225,33 @@ pub(crate) fn notice_for(row: &ApplicationRow, event: &Event) -> Option<Notice> 
     })
 }
 
+/// A pending mail that is not about an application (subscriptions).
+pub(crate) fn outbox_row_for(
+    kind: &str,
+    account_id: Option<Uuid>,
+    email: &str,
+    subject: &str,
+    body: &str,
+    application_id: Option<Uuid>,
+    now: time::OffsetDateTime,
+) -> gongkai_store::OutboxRow {
+    OutboxRow {
+        id: Uuid::now_v7(),
+        created_at: now,
+        kind: kind.to_string(),
+        account_id,
+        recipient_email: email.to_string(),
+        subject: subject.to_string(),
+        body: body.to_string(),
+        application_id,
+        status: "pending".to_string(),
+        attempts: 0,
+        next_attempt_at: now,
+        sent_at: None,
+        last_error: String::new(),
+    }
+}
+
 pub(crate) fn outbox_row(
     row: &ApplicationRow,
     notice: Notice,

@@ -22,6 +22,7 @@ mod report;
 mod search;
 mod staff;
 mod submission;
+mod subscriptions;
 mod transparency;
 
 pub use agencies::*;
@@ -43,6 +44,7 @@ pub use reminders::*;
 pub use report::*;
 pub use search::SearchState;
 pub use staff::*;
+pub use subscriptions::*;
 pub use transparency::{LogKeyError, TreeHead, load_or_create_log_signer};
 
 use sha2::{Digest, Sha256};
@@ -54,6 +56,8 @@ pub struct ServiceConfig {
     /// A session ends after this long without activity.
     pub session_idle_minutes: i64,
     pub login_throttle: gongkai_domain::account::LoginThrottlePolicy,
+    /// The address people reach the site at, for links in mail (no trailing slash needed).
+    pub public_base_url: String,
 }
 
 impl Default for ServiceConfig {
@@ -62,6 +66,7 @@ impl Default for ServiceConfig {
             password_hashing: PasswordHashing::default(),
             session_idle_minutes: 120,
             login_throttle: Default::default(),
+            public_base_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }

@@ -35,8 +35,14 @@ impl Services {
         let mut batch = OutboxBatch::default();
         for row in claimed {
             let attempts = row.attempts + 1;
+            let list_unsubscribe = self.db.outbox_list_unsubscribe(row.id).await?;
             match mailer
-                .send(&row.recipient_email, &row.subject, &row.body)
+                .send_with_unsubscribe(
+                    &row.recipient_email,
+                    &row.subject,
+                    &row.body,
+                    list_unsubscribe.as_deref(),
+                )
                 .await
             {
                 Ok(()) => {

@@ -13,6 +13,7 @@ mod applications;
 mod calendar;
 mod documents;
 mod security;
+mod subscriptions;
 mod tlog;
 
 pub use accounts::*;
@@ -20,6 +21,7 @@ pub use agencies::*;
 pub use applications::*;
 pub use documents::*;
 pub use security::*;
+pub use subscriptions::*;
 pub use tlog::*;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -13,6 +13,59 @@ pub struct ReceivedMail {
     pub data: String,
 }
 
+impl ReceivedMail {
+    /// The header block, as sent (folded lines included).
+    pub fn headers(&self) -> &str {
+        self.data.split("\r\n\r\n").next().unwrap_or("")
+    }
+
+    /// The body decoded from its Content-Transfer-Encoding (base64 or quoted-printable), so
+    /// tests can look for the Chinese text and links a reader sees.
+    pub fn body_text(&self) -> String {
+        let (headers, body) = self
+            .data
+            .split_once("\r\n\r\n")
+            .unwrap_or((self.data.as_str(), ""));
+        let encoding = headers
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-transfer-encoding:")
+                    .map(|v| v.trim().to_string())
+            })
+            .unwrap_or_default();
+        let bytes = match encoding.as_str() {
+            "base64" => {
+                let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+                gongkai_domain::tlog::base64_decode(&compact).unwrap_or_default()
+            }
+            "quoted-printable" => decode_quoted_printable(body),
+            _ => body.as_bytes().to_vec(),
+        };
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+fn decode_quoted_printable(text: &str) -> Vec<u8> {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(value) = u8::from_str_radix(hex, 16) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
 #[derive(Clone, Default)]
 pub struct SmtpSink {
     pub port: u16,

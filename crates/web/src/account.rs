@@ -246,12 +246,29 @@ async fn account_view(
     notice: Option<String>,
 ) -> Result<AccountPage, WebError> {
     let actor = ctx.require_actor()?;
+    let subscriptions = state
+        .services
+        .my_subscriptions(actor)
+        .await?
+        .into_iter()
+        .map(|s| crate::templates::SubscriptionView {
+            id: s.id.to_string(),
+            what: match s.filter_kind.as_str() {
+                "all" => "全部 / All".to_string(),
+                kind => format!("{kind}: {}", s.filter_value),
+            },
+            frequency: s.frequency,
+            pending: s.status == "pending",
+            email: s.email,
+        })
+        .collect();
     Ok(AccountPage {
         base: Base::new(ctx, "account.title").with_notice(notice),
         problems,
         login: actor.login_label().to_string(),
         roles: role_views(state, ctx, actor).await?,
         new_token,
+        subscriptions,
     })
 }
 

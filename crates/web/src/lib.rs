@@ -17,6 +17,7 @@ mod error;
 pub mod i18n;
 mod pages;
 mod staff_documents;
+mod subscriptions;
 mod templates;
 mod transparency;
 
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(transparency::routes())
         .merge(documents::routes())
         .merge(staff_documents::routes())
+        .merge(subscriptions::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))

@@ -279,6 +279,16 @@ pub(crate) struct AccountPage {
     pub login: String,
     pub roles: Vec<RoleView>,
     pub new_token: Option<String>,
+    pub subscriptions: Vec<SubscriptionView>,
+}
+
+/// One of the signed-in person's e-mail subscriptions.
+pub(crate) struct SubscriptionView {
+    pub id: String,
+    pub email: String,
+    pub what: String,
+    pub frequency: String,
+    pub pending: bool,
 }
 
 pub(crate) struct AdminAgencyRow {
