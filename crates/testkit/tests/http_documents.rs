@@ -186,6 +186,11 @@ async fn lists_filter_facet_and_paginate_and_feeds_parse() -> anyhow::Result<()>
         assert!(catalog.body.contains("行政法规、规章和规范性文件"));
         assert!(catalog.body.contains("信息形成或者变更之日起20个工作日内"));
 
+        let csv = app.get("/a/demo-city/catalog.csv").await?;
+        assert_eq!(csv.status, 200);
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert_eq!(csv.body.lines().count(), 27, "header and 26 documents");
+        assert!(csv.body.contains("中华人民共和国政府信息公开条例"));
         let feed = app.get("/feeds/all.atom").await?;
         assert_eq!(feed.status, 200);
         assert!(
