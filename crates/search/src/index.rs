@@ -16,7 +16,9 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+};
 
 use crate::SearchError;
 use crate::analyzer::{
@@ -732,7 +734,30 @@ impl SearchIndex {
         let ranking = &self.ranking;
         let restriction = self.restriction_clauses(request);
         let lexical_query = self.lexical_query(&analyzed.words, 0.0);
-        let counting_query = self.lexical_query(&analyzed.words, ranking.match_ratio);
+        // Articles carry their text in `text`, whole documents in `full_text`; each count
+        // reads only the postings of the units it counts.
+        let counting_query = match request.granularity {
+            Granularity::Articles => self.counting_query(
+                &analyzed.words,
+                ranking.match_ratio,
+                &[self.fields.title, self.fields.text, self.fields.full_text],
+            ),
+            Granularity::Documents => self.counting_query(
+                &analyzed.words,
+                ranking.match_ratio,
+                &[self.fields.title, self.fields.full_text],
+            ),
+            Granularity::Mixed => self.counting_query(
+                &analyzed.words,
+                ranking.match_ratio,
+                &[self.fields.title, self.fields.text, self.fields.full_text],
+            ),
+        };
+        let document_counting_query = self.counting_query(
+            &analyzed.words,
+            ranking.match_ratio,
+            &[self.fields.title, self.fields.full_text],
+        );
         let names_region = REGION_NAMES
             .iter()
             .any(|region| analyzed.normalized.contains(region));
@@ -863,7 +888,7 @@ impl SearchIndex {
             hits.push(self.hit_at(&searcher, *address, *score, &highlight_terms)?);
         }
         let facets = if request.with_facets {
-            self.facet_counts(&searcher, &restriction, counting_query.as_deref())?
+            self.facet_counts(&searcher, &restriction, document_counting_query.as_deref())?
         } else {
             Facets::default()
         };
@@ -918,6 +943,48 @@ impl SearchIndex {
             }
         }
         clauses
+    }
+
+    /// The query that decides what counts in `total` and the facets: a unit counts when it
+    /// holds at least `match_ratio` of the typed words (jieba words in its title or text,
+    /// synonyms included as alternatives). Scores are not needed, so it leaves out the bigram
+    /// conjunctions, which cost the most on whole-document units.
+    fn counting_query(
+        &self,
+        words: &[QueryWord],
+        match_ratio: f32,
+        word_fields: &[Field],
+    ) -> Option<Box<dyn Query>> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|word| -> (Occur, Box<dyn Query>) {
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = word_fields
+                    .iter()
+                    .map(|field| -> (Occur, Box<dyn Query>) {
+                        (
+                            Occur::Should,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(*field, &word.text),
+                                IndexRecordOption::Basic,
+                            )),
+                        )
+                    })
+                    .collect();
+                (Occur::Should, Box::new(BooleanQuery::new(alternatives)))
+            })
+            .collect();
+        if clauses.is_empty() {
+            return None;
+        }
+        let typed_words = words
+            .iter()
+            .filter(|word| word.origin == WordOrigin::Typed)
+            .count();
+        let minimum = ((typed_words as f32) * match_ratio).floor() as usize;
+        Some(Box::new(BooleanQuery::with_minimum_required_clauses(
+            clauses,
+            minimum.max(1),
+        )))
     }
 
     /// One Should group per query word: the word in the title, headings and text fields (jieba)
@@ -1042,23 +1109,68 @@ impl SearchIndex {
         let query_vector = embedder.embed_query(&model_text)?;
         // Ask for more than the depth, because filters and granularity drop some.
         let nearest = store.nearest(&query_vector, self.ranking.semantic_depth * 3 / 2);
-        let cosine_by_unit: HashMap<&str, f32> = nearest.iter().copied().collect();
-        let terms = nearest
+        // Find each candidate's unit through the term dictionary (no stored fields, no string
+        // columns), then keep those that pass the filters, segment by segment in doc order.
+        let mut by_segment: Vec<Vec<(tantivy::DocId, f32)>> =
+            vec![Vec::new(); searcher.segment_readers().len()];
+        let inverted_indexes = searcher
+            .segment_readers()
             .iter()
-            .map(|(unit_id, _)| Term::from_field_text(self.fields.unit_id, unit_id));
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = restriction
-            .iter()
-            .map(|(occur, query)| (*occur, query.box_clone()))
-            .collect();
-        clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
-        let allowed = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(nearest.len().max(1)).order_by_score(),
-        )?;
-        let mut ranked = Vec::with_capacity(allowed.len());
-        for (_, address) in allowed {
-            let unit_id = columns.unit_id(address)?;
-            if let Some(cosine) = cosine_by_unit.get(unit_id.as_str()) {
+            .map(|segment| segment.inverted_index(self.fields.unit_id))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (unit_id, cosine) in &nearest {
+            let term = Term::from_field_text(self.fields.unit_id, unit_id);
+            for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+                let postings = inverted_indexes[segment_ord]
+                    .read_postings(&term, IndexRecordOption::Basic)
+                    .map_err(|source| SearchError::Io {
+                        path: PathBuf::from("unit_id postings"),
+                        source,
+                    })?;
+                let Some(postings) = postings else {
+                    continue;
+                };
+                let doc = postings.doc();
+                if doc != tantivy::TERMINATED && !segment.is_deleted(doc) {
+                    by_segment[segment_ord].push((doc, *cosine));
+                    break;
+                }
+            }
+        }
+        let restriction_query = BooleanQuery::new(
+            restriction
+                .iter()
+                .map(|(occur, query)| (*occur, query.box_clone()))
+                .collect(),
+        );
+        let restriction_weight = (!restriction.is_empty())
+            .then(|| {
+                restriction_query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+                    searcher,
+                ))
+            })
+            .transpose()?;
+        let mut ranked = Vec::with_capacity(nearest.len());
+        for (segment_ord, mut candidates) in by_segment.into_iter().enumerate() {
+            candidates.sort_by_key(|(doc, _)| *doc);
+            let segment = &searcher.segment_readers()[segment_ord];
+            let mut filter = match &restriction_weight {
+                Some(weight) => Some(weight.scorer(segment, 1.0)?),
+                None => None,
+            };
+            for (doc, cosine) in candidates {
+                if let Some(filter) = filter.as_mut() {
+                    let current = filter.doc();
+                    let position = if current < doc {
+                        filter.seek(doc)
+                    } else {
+                        current
+                    };
+                    if position != doc {
+                        continue;
+                    }
+                }
+                let address = DocAddress::new(u32::try_from(segment_ord).unwrap_or(u32::MAX), doc);
                 // Cosines lie in [-1, 1]; the prior multiplies a value in [0, 1].
                 let similarity = (cosine + 1.0) / 2.0;
                 ranked.push((
