@@ -632,3 +632,57 @@ impl Services {
             .date)
     }
 }
+
+/// The issued reply letter of an application, as plain parts for a printable rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedReplyLetter {
+    pub receipt_number: String,
+    pub applicant_name: String,
+    pub agency_name: String,
+    pub issued_on: time::Date,
+    pub paragraphs: Vec<String>,
+}
+
+impl Services {
+    /// The reply letter as issued (Art. 36), for the applicant and the agency's staff; not
+    /// before it is issued, because a draft is not an answer.
+    pub async fn issued_reply_letter(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<IssuedReplyLetter> {
+        let view = self.application(actor, id).await?;
+        let issued_on = view
+            .events
+            .iter()
+            .rev()
+            .find_map(|(_, event)| match event {
+                Event::ReplyIssued { on } => Some(*on),
+                _ => None,
+            })
+            .ok_or(ServiceError::Refused {
+                code: "reply_not_issued",
+            })?;
+        let draft = view.state.draft.clone().ok_or(ServiceError::Refused {
+            code: "reply_not_issued",
+        })?;
+        let agency = self
+            .db
+            .agency_get(view.row.agency_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        Ok(IssuedReplyLetter {
+            receipt_number: view.row.receipt_number.clone(),
+            applicant_name: view.row.applicant_name.clone(),
+            agency_name: agency.name_zh,
+            issued_on,
+            paragraphs: draft
+                .body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        })
+    }
+}

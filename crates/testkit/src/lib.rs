@@ -157,6 +157,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent, for binary responses (PDF, ZIP).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -247,6 +249,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         })
     }
 
@@ -355,6 +358,41 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// The text of a PDF as `pdftotext` (poppler-utils) extracts it. `None` when the tool is
+/// missing and `GONGKAI_REQUIRE_PDF_TOOLS` is not set (CI sets it, so there it fails instead).
+pub fn pdf_text(bytes: &[u8]) -> anyhow::Result<Option<String>> {
+    let required = std::env::var("GONGKAI_REQUIRE_PDF_TOOLS").is_ok_and(|v| v == "1");
+    let dir = tempfile_dir()?;
+    let path = dir.join("document.pdf");
+    std::fs::write(&path, bytes)?;
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match output {
+        Ok(output) if output.status.success() => {
+            Ok(Some(String::from_utf8_lossy(&output.stdout).into_owned()))
+        }
+        Ok(output) => anyhow::bail!(
+            "pdftotext failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(e) if !required => {
+            eprintln!("pdftotext not available ({e}); PDF text not checked");
+            Ok(None)
+        }
+        Err(e) => anyhow::bail!("pdftotext is required (GONGKAI_REQUIRE_PDF_TOOLS=1): {e}"),
+    }
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("gongkai-pdf-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// Finds `<input … name="NAME" … value="VALUE">` in a page.

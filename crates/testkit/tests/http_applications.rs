@@ -474,6 +474,30 @@ async fn the_annual_report_table_is_computed_from_the_applications() -> anyhow::
             "drill-down lists the application"
         );
         assert_eq!(staff.get("/staff/report?year=abc").await?.status, 400);
+        // The issued reply letter prints as a PDF with its Chinese text embedded; a reply not
+        // yet issued has no letter.
+        let letter = applicant
+            .get(&format!("/applications/{}/reply.pdf", ids[0]))
+            .await?;
+        assert_eq!(letter.status, 200, "{}", db.label);
+        assert!(letter.bytes.starts_with(b"%PDF"));
+        if let Some(text) = gongkai_testkit::pdf_text(&letter.bytes)? {
+            assert!(text.contains("政府信息公开申请答复书"), "{text}");
+            assert!(text.contains("予以公开"));
+            assert!(text.contains("demo-city-2026-00001"));
+        }
+        let none = applicant
+            .get(&format!("/applications/{}/reply.pdf", ids[1]))
+            .await?;
+        assert_eq!(none.status, 422);
+        let stranger = applicant
+            .fresh_client()
+            .get(&format!("/applications/{}/reply.pdf", ids[0]))
+            .await?;
+        assert_ne!(stranger.status, 200);
+        let catalog = applicant.get("/a/demo-city/catalog.pdf").await?;
+        assert_eq!(catalog.status, 200);
+        assert!(catalog.bytes.starts_with(b"%PDF"));
         assert_eq!(applicant.get("/staff/report").await?.status, 403);
         db.finish().await;
     }

@@ -16,6 +16,7 @@ mod documents;
 mod error;
 pub mod i18n;
 mod pages;
+mod pdf;
 mod staff_documents;
 mod subscriptions;
 mod templates;
@@ -66,6 +67,9 @@ pub struct AppState {
     /// Signs the transparency log's checkpoints. It comes from a file of the data directory,
     /// never from the database; without it the checkpoint and key endpoints answer 503.
     pub(crate) log_signer: Option<Arc<gongkai_domain::signed_note::NoteSigner>>,
+    /// The PDF typesetter, loaded with its fonts on the first PDF request (about a fifth of a
+    /// second); `None` inside when no CJK font is installed, and PDF links then answer 503.
+    pub(crate) renderer: Arc<tokio::sync::OnceCell<Option<Arc<gongkai_render::Renderer>>>>,
 }
 
 impl AppState {
@@ -79,6 +83,7 @@ impl AppState {
             config,
             csrf_secret: Arc::new(csrf_secret),
             log_signer: None,
+            renderer: Arc::new(tokio::sync::OnceCell::new()),
         })
     }
 
@@ -101,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .merge(documents::routes())
         .merge(staff_documents::routes())
         .merge(subscriptions::routes())
+        .merge(pdf::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))
