@@ -267,7 +267,7 @@ impl Default for RankingOptions {
             title_boost: 0.0,
             headings_boost: 0.5,
             text_boost: 1.0,
-            bigram_boost: 0.5,
+            bigram_boost: 0.3,
             thesaurus_weight: 0.5,
             glossary_weight: 1.0,
             single_char_weight: 0.3,

@@ -6,13 +6,15 @@
 //! (traditional → simplified, full-width → half-width), stripped of question filler and
 //! expanded with an editable colloquial → formal thesaurus and an English → Chinese glossary.
 //! An optional offline embedding model (a Model2Vec static model behind [`Embedder`]) adds a
-//! semantic ranking that is fused with BM25 by reciprocal-rank fusion; without a model the
-//! search is lexical and says so. Expired versions rank below current ones.
+//! semantic ranking that is fused with BM25 (weighted score fusion by default, reciprocal-rank
+//! fusion selectable); without a model the search is lexical and says so. Expired versions
+//! rank below current ones. `docs/search.md` has the API, the figures and the limits.
 //!
 //! This crate must never be the source of truth: the database is. The index and its vectors
-//! are a cache that the service rebuilds from the published documents, written by one writer,
-//! and nothing here reaches the network or reads configuration of its own: paths and models
-//! are handed in by the caller.
+//! are a cache that the service rebuilds from the published documents, written by one writer
+//! (tantivy locks the directory, so each process keeps its own index directory), and nothing
+//! here reaches the network or reads configuration of its own: paths and models are handed in
+//! by the caller.
 
 mod analyzer;
 mod document;
