@@ -218,6 +218,20 @@ fn document_leaf(
     .map_err(unexpected)
 }
 
+/// The level of a corpus document from its folder path (民法典/… → 法律, DLC/… → 地方性法规).
+fn level_from_category(category: &str) -> String {
+    let first = category.split('/').next().unwrap_or("");
+    match first {
+        "法律" | "宪法" | "行政法规" | "司法解释" | "部门规章" | "案例" => {
+            first.to_string()
+        }
+        // The Civil Code's parts and the Criminal Law's amendments are national laws.
+        "民法典" | "刑法" => "法律".to_string(),
+        "DLC" => "地方性法规".to_string(),
+        _ => String::new(),
+    }
+}
+
 /// Limits external ids to what a URL path segment and a hit id carry unambiguously.
 pub fn valid_external_id(external_id: &str) -> bool {
     !external_id.is_empty()
@@ -492,7 +506,12 @@ impl Services {
                 return Err(ServiceError::Invalid(problems));
             }
         };
-        let level = record.level.clone().unwrap_or_default();
+        // The corpus leaves `level` empty for some documents (the 民法典 parts, 刑法修正案);
+        // their folder says which level they are, and search ranks by level.
+        let level = match record.level.clone().filter(|l| !l.trim().is_empty()) {
+            Some(level) => level,
+            None => level_from_category(record.category.as_deref().unwrap_or("")),
+        };
         if let Some(existing_id) = tx.document_id_by_external_id(&record.id).await? {
             let existing = tx
                 .document_get_for_update(existing_id)

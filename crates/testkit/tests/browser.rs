@@ -232,6 +232,25 @@ async fn walk(c: &Client, base: &str, axe_source: &str) -> Result<()> {
     wait_css(c, "main table", "the list of applications").await?;
     audit.run(c, "my applications (en, large text)").await?;
 
+    // Proactive disclosure: the document list with facets, a regulation with its anchored
+    // articles and history, an article-level search, the catalog, subscriptions and the
+    // verify-a-file form (the demo library is seeded by `serve`).
+    for (path, ready) in [
+        ("/documents", "main table.documents"),
+        ("/documents/lrb-a232c94b84ab", "#art-33"),
+        (
+            "/search?q=%E7%94%B3%E8%AF%B7%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80%E5%A4%9A%E4%B9%85%E7%AD%94%E5%A4%8D",
+            "main .results",
+        ),
+        ("/a/demo-city/catalog", "main table.catalog"),
+        ("/subscriptions", "#email"),
+        ("/transparency/verify", "#verify-file"),
+    ] {
+        go(c, &format!("{base}{path}")).await?;
+        wait_css(c, ready, path).await?;
+        audit.run(c, &format!("{path} (en, large text)")).await?;
+    }
+
     audit.finish()
 }
 
