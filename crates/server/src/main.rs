@@ -95,6 +95,13 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Print, for each JSONL line `{"id":…,"text":…}`, the spans the default redaction policy
+    /// would remove: `{"id":…,"spans":[{"start":s,"end":e,"category":…}]}` (offsets in Unicode
+    /// scalar values, end exclusive).
+    Redact {
+        #[arg(long)]
+        jsonl: PathBuf,
+    },
     /// Search tools: batch runs for evaluation, index rebuilds.
     Search {
         #[command(subcommand)]
@@ -270,6 +277,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { to } => backup(&resolved, &to).await,
         Command::Restore { from } => restore(&resolved, &from).await,
         Command::Bench { args } => bench::run(&resolved, args).await,
+        Command::Redact { jsonl } => redact_jsonl(&jsonl),
         Command::Search { command } => {
             init_logging(&log_format);
             let model_dir = cli_search_model_dir.clone();
@@ -282,6 +290,45 @@ async fn main() -> anyhow::Result<()> {
             import_laws(&resolved, &file, agency.as_deref()).await
         }
     }
+}
+
+/// The JSONL id as given (a string or a number), or an error naming the line.
+fn jsonl_id(value: &serde_json::Value, line_number: usize) -> anyhow::Result<serde_json::Value> {
+    match &value["id"] {
+        id @ (serde_json::Value::String(_) | serde_json::Value::Number(_)) => Ok(id.clone()),
+        _ => bail!("line {line_number}: no \"id\""),
+    }
+}
+
+fn redact_jsonl(path: &Path) -> anyhow::Result<()> {
+    let reader = std::fs::File::open(path)
+        .map(std::io::BufReader::new)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (index, line) in reader.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(&line).with_context(|| format!("line {}: not JSON", index + 1))?;
+        let id = jsonl_id(&value, index + 1)?;
+        let text = value["text"].as_str().unwrap_or_default();
+        let spans: Vec<serde_json::Value> = gongkai_domain::redaction::spans_to_redact(text)
+            .iter()
+            .map(|span| {
+                serde_json::json!({
+                    "start": span.start,
+                    "end": span.end,
+                    "category": span.category.code(),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::json!({ "id": id, "spans": spans }))?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// The search index of this process: `<data dir>/search-index`, hybrid when a model folder is
