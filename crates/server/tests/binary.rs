@@ -347,3 +347,47 @@ fn report_annual_prints_table_three_from_the_database() {
     assert!(!ok);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn redact_prints_the_spans_of_every_line() {
+    let dir = temp_dir("redact");
+    let input = dir.join("texts.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            "{\"id\":\"a\",\"text\":\"申请人张伟，身份证号11010519491231002X，电话13800138000。\"}\n",
+            "{\"id\":7,\"text\":\"依据国办发〔2024〕12号第十二条，统一社会信用代码91110000100000000X。\"}\n",
+        ),
+    )
+    .expect("input written");
+    let (ok, stdout, stderr) = run(&["redact", "--jsonl", input.to_str().expect("utf-8 path")]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "a");
+    let categories: Vec<&str> = lines[0]["spans"]
+        .as_array()
+        .expect("spans")
+        .iter()
+        .filter_map(|s| s["category"].as_str())
+        .collect();
+    assert!(categories.contains(&"id_number"), "{stdout}");
+    assert!(categories.contains(&"phone"), "{stdout}");
+    // Offsets are in characters: the ID number starts after "申请人张伟，身份证号".
+    let id_span = lines[0]["spans"]
+        .as_array()
+        .expect("spans")
+        .iter()
+        .find(|s| s["category"] == "id_number")
+        .cloned()
+        .expect("an id span");
+    assert_eq!(id_span["start"], 10);
+    assert_eq!(id_span["end"], 28);
+    // 文号, article numbers and credit codes are public facts, never redacted.
+    assert_eq!(lines[1]["id"], 7);
+    assert_eq!(lines[1]["spans"], serde_json::json!([]), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
