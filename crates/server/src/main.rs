@@ -102,6 +102,10 @@ enum Command {
         #[arg(long)]
         jsonl: PathBuf,
     },
+    /// Re-read the database and check every transparency-log leaf against the record it names
+    /// (document versions, application events, catalog revisions) and the root against the
+    /// leaves; exits non-zero naming every record that differs.
+    Audit,
     /// Search tools: batch runs for evaluation, index rebuilds.
     Search {
         #[command(subcommand)]
@@ -278,6 +282,30 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore { from } => restore(&resolved, &from).await,
         Command::Bench { args } => bench::run(&resolved, args).await,
         Command::Redact { jsonl } => redact_jsonl(&jsonl),
+        Command::Audit => {
+            init_logging(&log_format);
+            let db = open_database(&resolved).await?;
+            let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+            let report = services.audit().await?;
+            db.close().await;
+            for finding in &report.findings {
+                println!(
+                    "entry {} {}: {}",
+                    finding.index, finding.subject, finding.problem
+                );
+            }
+            println!(
+                "{} log entries, {} records checked, {} differences",
+                report.entries,
+                report.checked_records,
+                report.findings.len()
+            );
+            if report.findings.is_empty() {
+                Ok(())
+            } else {
+                bail!("{} records differ from the log", report.findings.len())
+            }
+        }
         Command::Search { command } => {
             init_logging(&log_format);
             let model_dir = cli_search_model_dir.clone();

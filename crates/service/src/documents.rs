@@ -1267,6 +1267,8 @@ impl Services {
                 changed_at: now,
             })
             .await?;
+            // The standard catalog an agency starts from is generated from the regulation, not
+            // decided by anyone; edits from here on are logged (`update_catalog_item`).
         }
         tx.commit().await?;
         Ok(true)

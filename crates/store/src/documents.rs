@@ -847,3 +847,39 @@ impl Db {
         .await)?)
     }
 }
+
+impl Db {
+    /// The stored data of an application event by receipt number and sequence, for the audit.
+    pub async fn application_event_data_by_receipt(
+        &self,
+        receipt_number: &str,
+        seq: i64,
+    ) -> StoreResult<Option<String>> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, String>(
+            "SELECT e.data FROM application_events e JOIN applications a \
+             ON a.id = e.application_id WHERE a.receipt_number = $1 AND e.seq = $2"
+        )
+        .bind(receipt_number)
+        .bind(seq)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    /// The stored data of a catalog revision by agency slug, item code and revision.
+    pub async fn catalog_revision_data(
+        &self,
+        agency_slug: &str,
+        code: &str,
+        revision: i64,
+    ) -> StoreResult<Option<String>> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, String>(
+            "SELECT r.data FROM catalog_revisions r JOIN agencies a ON a.id = r.agency_id \
+             WHERE a.slug = $1 AND r.code = $2 AND r.revision = $3"
+        )
+        .bind(agency_slug)
+        .bind(code)
+        .bind(revision)
+        .fetch_optional(p)
+        .await)?)
+    }
+}

@@ -360,3 +360,36 @@ async fn the_demo_library_holds_three_hundred_real_documents() -> anyhow::Result
     db.finish().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn the_audit_names_exactly_the_record_changed_behind_the_logs_back() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        s.seed_demo_if_empty().await?;
+        let lines = vec![
+            law_line("lrb-audit0000001", "甲条例", "第一条 甲。", false),
+            law_line("lrb-audit0000002", "乙条例", "第一条 乙。", false),
+        ];
+        s.import_laws_jsonl("demo-city", lines.into_iter().map(Ok))
+            .await?;
+        let clean = s.audit().await?;
+        assert!(clean.findings.is_empty(), "{:?}", clean.findings);
+        assert_eq!(clean.checked_records, 2, "the two documents' versions");
+        // Someone edits a published body directly in the database.
+        let sql = "UPDATE document_versions SET body = '第一条 乙（已被改动）。' WHERE document_id = \
+                   (SELECT id FROM documents WHERE external_id = 'lrb-audit0000002')";
+        match &db.db {
+            gongkai_service::Db::Sqlite(pool) => {
+                sqlx::query(sql).execute(pool).await?;
+            }
+            gongkai_service::Db::Postgres(pool) => {
+                sqlx::query(sql).execute(pool).await?;
+            }
+        }
+        let report = s.audit().await?;
+        let subjects: Vec<&str> = report.findings.iter().map(|f| f.subject.as_str()).collect();
+        assert_eq!(subjects, ["lrb-audit0000002@v1"], "{}", db.label);
+        db.finish().await;
+    }
+    Ok(())
+}
