@@ -19,6 +19,7 @@ pub mod document;
 pub mod fees;
 pub mod form;
 pub mod identity;
+pub mod prereview;
 pub mod publication;
 pub mod redaction;
 pub mod reply;
