@@ -102,6 +102,12 @@ enum Command {
         #[arg(long)]
         jsonl: PathBuf,
     },
+    /// Print, for each JSONL line `{"id":…,"text":…}`, the pre-review's kind of application
+    /// with its reasons: `{"id":…,"kind":…,"reasons":[…]}` (the staff decide; Art. 36, 39).
+    Classify {
+        #[arg(long)]
+        jsonl: PathBuf,
+    },
     /// Re-read the database and check every transparency-log leaf against the record it names
     /// (document versions, application events, catalog revisions) and the root against the
     /// leaves; exits non-zero naming every record that differs.
@@ -282,6 +288,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore { from } => restore(&resolved, &from).await,
         Command::Bench { args } => bench::run(&resolved, args).await,
         Command::Redact { jsonl } => redact_jsonl(&jsonl),
+        Command::Classify { jsonl } => classify_jsonl(&jsonl),
         Command::Audit => {
             init_logging(&log_format);
             let db = open_database(&resolved).await?;
@@ -326,6 +333,44 @@ fn jsonl_id(value: &serde_json::Value, line_number: usize) -> anyhow::Result<ser
         id @ (serde_json::Value::String(_) | serde_json::Value::Number(_)) => Ok(id.clone()),
         _ => bail!("line {line_number}: no \"id\""),
     }
+}
+
+fn classify_jsonl(path: &Path) -> anyhow::Result<()> {
+    let reader = std::fs::File::open(path)
+        .map(std::io::BufReader::new)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (index, line) in reader.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(&line).with_context(|| format!("line {}: not JSON", index + 1))?;
+        let id = jsonl_id(&value, index + 1)?;
+        let text = value["text"].as_str().unwrap_or_default();
+        let classification = gongkai_domain::prereview::classify_application(text);
+        let reasons: Vec<serde_json::Value> = classification
+            .reasons
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code.code(),
+                    "cue": r.cue,
+                    "explanation_zh": r.explanation_zh,
+                    "explanation_en": r.explanation_en,
+                })
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "id": id, "kind": classification.kind.code(), "reasons": reasons })
+        )?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn redact_jsonl(path: &Path) -> anyhow::Result<()> {

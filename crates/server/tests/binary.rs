@@ -391,3 +391,31 @@ fn redact_prints_the_spans_of_every_line() {
     assert_eq!(lines[1]["spans"], serde_json::json!([]), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn classify_prints_a_kind_and_reasons_per_line() {
+    let dir = temp_dir("classify");
+    let input = dir.join("applications.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            "{\"id\":\"c\",\"text\":\"我要举报某公司长期偷排污水，请求环保部门立即查处。\"}\n",
+            "{\"id\":\"r\",\"text\":\"请公开2025年本区老旧小区改造项目的招标文件和中标合同。\"}\n",
+        ),
+    )
+    .expect("input written");
+    let (ok, stdout, stderr) = run(&["classify", "--jsonl", input.to_str().expect("utf-8 path")]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines[0]["kind"], "petition_complaint", "{stdout}");
+    assert_eq!(lines[1]["kind"], "information_request", "{stdout}");
+    assert!(
+        lines[0]["reasons"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
