@@ -61,6 +61,10 @@ async fn apply_follow_and_handle_through_pages() -> anyhow::Result<()> {
         assert!(queue.body.contains("demo-city-2026-00001"));
         let staff_view = clerk.get(&location).await?;
         assert!(staff_view.body.contains("value=\"confirm_receipt\""));
+        // Staff see the machine's first reading of the request; the applicant does not.
+        assert!(staff_view.body.contains("预审意见"));
+        assert!(staff_view.body.contains("data-kind=\""));
+        assert!(!detail.body.contains("预审意见"));
         let version = extract_input_value(&staff_view.body, "version").unwrap_or_default();
         let act = format!("{location}/act");
         let confirmed = clerk

@@ -957,7 +957,13 @@ async fn application_view_page(
             sha256: a.sha256,
         })
         .collect();
+    let prereview = if is_staff_view {
+        Some(prereview_view(state, lang, &row.information_description).await)
+    } else {
+        None
+    };
     Ok(ApplicationPage {
+        prereview,
         may_rate: is_applicant && stage_is_answered(stage),
         may_upload: (is_applicant && stage.is_open()) || is_staff_view,
         attachments,
@@ -1071,6 +1077,91 @@ fn stage_is_answered(stage: Stage) -> bool {
 
 fn parse_id(raw: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(raw).map_err(|_| WebError::Status(StatusCode::NOT_FOUND))
+}
+
+/// The pre-review of an application's description (a pure first reading from
+/// `gongkai_domain::prereview`) and up to three published articles that may already answer
+/// it. A search failure only leaves the list empty: the page must still show.
+async fn prereview_view(
+    state: &AppState,
+    lang: Lang,
+    description: &str,
+) -> crate::templates::PrereviewView {
+    use gongkai_domain::prereview::{ApplicationKind, classify_application};
+    use gongkai_service::gongkai_search::{Granularity, SearchRequest};
+    let classification = classify_application(description);
+    let kind = match classification.kind {
+        ApplicationKind::InformationRequest => {
+            pick(lang, "政府信息公开申请", "Request for information")
+        }
+        ApplicationKind::PetitionOrComplaint => pick(
+            lang,
+            "信访、举报、投诉（第三十九条第一款：告知通过相应渠道提出）",
+            "Petition or complaint (Art. 39 ¶1: refer to the proper channel)",
+        ),
+        ApplicationKind::Consultation => pick(
+            lang,
+            "咨询（第三十九条第一款）",
+            "Consultation (Art. 39 ¶1)",
+        ),
+        ApplicationKind::PublicationsRequest => pick(
+            lang,
+            "索取公开出版物（第三十九条第二款）",
+            "Request for publications (Art. 39 ¶2)",
+        ),
+        ApplicationKind::AlreadyPublished => pick(
+            lang,
+            "可能已主动公开（第三十六条第一项）",
+            "Possibly already published (Art. 36(1))",
+        ),
+    };
+    let reasons = classification
+        .reasons
+        .iter()
+        .map(|r| match lang {
+            Lang::Zh => r.explanation_zh.clone(),
+            Lang::En => r.explanation_en.clone(),
+        })
+        .collect();
+    let query: String = description.chars().take(100).collect();
+    let published = match state
+        .services
+        .search_documents(&SearchRequest {
+            query,
+            granularity: Granularity::Articles,
+            limit: 3,
+            ..SearchRequest::default()
+        })
+        .await
+    {
+        Ok(results) => results
+            .hits
+            .iter()
+            .map(|hit| {
+                let href = match &hit.article_key {
+                    Some(key) => format!(
+                        "{}#art-{key}",
+                        crate::documents::document_href(&hit.external_id)
+                    ),
+                    None => crate::documents::document_href(&hit.external_id),
+                };
+                let label = hit
+                    .article_key
+                    .as_deref()
+                    .and_then(gongkai_domain::document::ArticleNumber::parse_key)
+                    .map(|n| format!("{} {}", hit.title, n.label_zh()))
+                    .unwrap_or_else(|| hit.title.clone());
+                (href, label)
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    crate::templates::PrereviewView {
+        kind,
+        kind_code: classification.kind.code(),
+        reasons,
+        published,
+    }
 }
 
 async fn application_page(

@@ -576,6 +576,17 @@ pub(crate) struct ApplicationPage {
     pub rating: String,
     pub may_upload: bool,
     pub attachments: Vec<AttachmentView>,
+    /// The machine's first reading for staff (issue 7: AI预审); `None` for the applicant.
+    pub prereview: Option<PrereviewView>,
+}
+
+/// The pre-review's proposed kind, its reasons, and published documents that may already
+/// answer the request (Art. 36(1)). Staff decide; nothing here acts on its own.
+pub(crate) struct PrereviewView {
+    pub kind: &'static str,
+    pub kind_code: &'static str,
+    pub reasons: Vec<String>,
+    pub published: Vec<(String, String)>,
 }
 
 pub(crate) struct AttachmentView {
