@@ -368,3 +368,65 @@ async fn staff_draft_review_and_publish_through_the_pages_with_art26_overdue_acr
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_ogi_office_edits_catalog_items_and_every_save_is_a_revision() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let mut ogi = TestApp::new(services(&db.db)).await?;
+        ogi.login("ogi@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let catalog = ogi.get("/a/demo-city/catalog").await?;
+        assert!(catalog.body.contains("/staff/catalog/demo-city/art20-7"));
+        let form = ogi.get("/staff/catalog/demo-city/art20-7").await?;
+        assert_eq!(form.status, 200, "{}", db.label);
+        assert!(form.body.contains("value=\"财政预算、决算信息\""));
+        let invalid = ogi
+            .post_form(
+                "/staff/catalog/demo-city/art20-7",
+                &[
+                    ("name", ""),
+                    ("rule_code", "annually"),
+                    ("rule_first", "2"),
+                    ("rule_second", "30"),
+                ],
+            )
+            .await?;
+        assert_eq!(invalid.status, 422);
+        assert!(invalid.body.contains("href=\"#rule_code\""));
+        assert!(invalid.body.contains("href=\"#name\""));
+        let saved = ogi
+            .post_form(
+                "/staff/catalog/demo-city/art20-7",
+                &[
+                    ("name", "财政预算、决算信息"),
+                    ("elements", "部门预算、部门决算、“三公”经费"),
+                    ("responsible_department", "市财政局"),
+                    ("rule_code", "annually"),
+                    ("rule_first", "6"),
+                    ("rule_second", "30"),
+                    ("channel_website", "on"),
+                    ("channel_gazette", "on"),
+                    ("disclosure_management", "on"),
+                    ("active", "on"),
+                    ("change_note", "明确公开主体"),
+                ],
+            )
+            .await?;
+        assert_eq!(saved.status, 303);
+        let page = ogi.get("/a/demo-city/catalog").await?;
+        assert!(page.body.contains("市财政局"));
+        assert!(page.body.contains("政府公报"));
+        let history = ogi.get("/staff/catalog/demo-city/art20-7").await?;
+        assert!(history.body.contains("明确公开主体"));
+        let mut clerk = ogi.fresh_client();
+        clerk.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let refused = clerk
+            .post_form(
+                "/staff/catalog/demo-city/art20-7",
+                &[("name", "x"), ("rule_code", "on_occurrence")],
+            )
+            .await?;
+        assert_eq!(refused.status, 403);
+        db.finish().await;
+    }
+    Ok(())
+}

@@ -703,6 +703,7 @@ pub(crate) struct CatalogEntry {
 #[template(path = "catalog.html")]
 pub(crate) struct CatalogPage {
     pub base: Base,
+    pub agency_slug: String,
     pub agency_name: String,
     pub agency_href: String,
     pub entries: Vec<CatalogEntry>,
@@ -758,6 +759,7 @@ async fn catalog_page(
         })
         .collect();
     render(CatalogPage {
+        agency_slug: agency.slug.clone(),
         agency_name: base.pick(&agency.name_zh, &agency.name_en).to_string(),
         agency_href: format!("/a/{}", agency.slug),
         base,

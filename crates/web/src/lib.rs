@@ -17,6 +17,7 @@ mod error;
 pub mod i18n;
 mod pages;
 mod pdf;
+mod staff_catalog;
 mod staff_documents;
 mod subscriptions;
 mod templates;
@@ -105,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .merge(transparency::routes())
         .merge(documents::routes())
         .merge(staff_documents::routes())
+        .merge(staff_catalog::routes())
         .merge(subscriptions::routes())
         .merge(pdf::routes())
         .nest("/api/v1", api::routes())
