@@ -430,3 +430,52 @@ async fn the_ogi_office_edits_catalog_items_and_every_save_is_a_revision() -> an
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn staff_link_a_policy_interpretation_and_both_pages_show_it() -> anyhow::Result<()> {
+    for (db, mut clerk) in app_with_documents().await? {
+        clerk.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let unknown = clerk
+            .post_form(
+                "/staff/documents/act",
+                &[
+                    ("external_id", "lrb-ogi000000001"),
+                    ("version", "1"),
+                    ("action", "link_interpretation"),
+                    ("note", "no-such-document"),
+                ],
+            )
+            .await?;
+        assert_eq!(unknown.status, 422, "{}", db.label);
+        assert!(unknown.body.contains("href=\"#act-interpretation\""));
+        let linked = clerk
+            .post_form(
+                "/staff/documents/act",
+                &[
+                    ("external_id", "lrb-ogi000000001"),
+                    ("version", "1"),
+                    ("action", "link_interpretation"),
+                    ("note", "/documents/lrb-filler00001"),
+                ],
+            )
+            .await?;
+        assert_eq!(linked.status, 303);
+        let mut public = clerk.fresh_client();
+        let document = public.get("/documents/lrb-ogi000000001").await?;
+        assert!(document.body.contains("政策解读"));
+        assert!(
+            document
+                .body
+                .contains("href=\"/documents/lrb-filler00001\"")
+        );
+        let interpretation = public.get("/documents/lrb-filler00001").await?;
+        assert!(interpretation.body.contains("解读的文件"));
+        assert!(
+            interpretation
+                .body
+                .contains("href=\"/documents/lrb-ogi000000001\"")
+        );
+        db.finish().await;
+    }
+    Ok(())
+}

@@ -1173,6 +1173,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.title", "名称", "Title"),
     ("field.summary", "内容概述", "Summary"),
     ("field.short_title", "简称", "Short title"),
+    ("field.interpretation", "政策解读", "Policy interpretation"),
     ("field.kind", "订阅内容", "What to follow"),
     ("field.value", "订阅对象", "Which one"),
     ("field.frequency", "频率", "How often"),

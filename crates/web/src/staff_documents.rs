@@ -434,6 +434,28 @@ async fn act(
                 .withdraw_document(actor, external_id, &form.note)
                 .await
         }
+        // 政策解读: the note names the interpretation's external id (or its page address).
+        "link_interpretation" => {
+            let interpretation = form
+                .note
+                .trim()
+                .trim_start_matches("/documents/")
+                .split(['?', '#'])
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            match services
+                .link_interpretation(actor, external_id, &interpretation)
+                .await
+            {
+                Err(ServiceError::NotFound) => {
+                    let mut problems = FormProblems::new();
+                    problems.add("interpretation", "unknown_document");
+                    Err(ServiceError::Invalid(problems))
+                }
+                other => other,
+            }
+        }
         _ => {
             let mut problems = FormProblems::new();
             problems.add("action", "invalid_choice");
@@ -470,6 +492,7 @@ pub(crate) struct StaffPanel {
     pub can_submit: bool,
     pub can_review: bool,
     pub can_withdraw: bool,
+    pub can_link: bool,
     pub correct_href: Option<String>,
 }
 
@@ -491,6 +514,7 @@ pub(crate) fn staff_panel(
         version,
         can_submit: publisher && version_state_code == version_state::DRAFT,
         can_review: reviewer && version_state_code == version_state::IN_REVIEW,
+        can_link: publisher && document_published,
         can_withdraw: roles.contains(&Role::OgiOffice)
             && document_published
             && version_state_code == version_state::PUBLISHED,
