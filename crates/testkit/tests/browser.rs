@@ -245,6 +245,7 @@ async fn walk(c: &Client, base: &str, axe_source: &str) -> Result<()> {
         ("/a/demo-city/catalog", "main table.catalog"),
         ("/subscriptions", "#email"),
         ("/transparency/verify", "#verify-file"),
+        ("/transparency", "main table"),
     ] {
         go(c, &format!("{base}{path}")).await?;
         wait_css(c, ready, path).await?;

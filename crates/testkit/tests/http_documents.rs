@@ -479,3 +479,35 @@ async fn staff_link_a_policy_interpretation_and_both_pages_show_it() -> anyhow::
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_log_explorer_lists_the_newest_entries_with_links() -> anyhow::Result<()> {
+    for (db, mut app) in app_with_documents().await? {
+        let page = app.get("/transparency").await?;
+        assert_eq!(page.status, 200, "{}", db.label);
+        assert!(
+            page.body
+                .contains("data-kind=\"document_version_published\"")
+        );
+        assert!(
+            page.body
+                .contains("href=\"/documents/lrb-ogi000000001?version=1\"")
+        );
+        assert!(
+            page.body
+                .contains("/transparency/proof/inclusion?index=0&amp;size=26")
+                || page
+                    .body
+                    .contains("/transparency/proof/inclusion?index=0&#38;size=26")
+        );
+        for odd in [
+            "/transparency?before=abc",
+            "/transparency?before=0",
+            "/transparency?before=99999",
+        ] {
+            assert_eq!(app.get(odd).await?.status, 200, "{odd}");
+        }
+        db.finish().await;
+    }
+    Ok(())
+}

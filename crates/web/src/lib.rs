@@ -15,6 +15,7 @@ mod ctx;
 mod documents;
 mod error;
 pub mod i18n;
+mod log_explorer;
 mod pages;
 mod pdf;
 mod staff_catalog;
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff_catalog::routes())
         .merge(subscriptions::routes())
         .merge(pdf::routes())
+        .merge(log_explorer::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))
