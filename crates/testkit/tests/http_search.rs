@@ -193,6 +193,13 @@ async fn the_search_page_finds_articles_and_offers_an_application_when_nothing_i
             )
             .await?
             .actor;
+        let mut ogi_client = app.fresh_client();
+        ogi_client
+            .login("ogi@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let worklist = ogi_client.get("/staff/documents").await?;
+        assert!(worklist.body.contains("公众找不到的信息"), "{}", db.label);
+        assert!(worklist.body.contains(">火星移民</a>"));
         let gaps = services.search_gaps(&ogi, 30).await?;
         assert!(
             gaps.iter()

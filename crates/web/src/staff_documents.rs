@@ -54,11 +54,22 @@ pub(crate) struct AgencyWork {
     pub overdue: Vec<OverdueEntry>,
 }
 
+/// A query people ran that found nothing or whose results nobody opened (C20: candidates for
+/// proactive disclosure).
+pub(crate) struct SearchGapView {
+    pub query: String,
+    pub searches: i64,
+    pub zero_result_searches: i64,
+    pub clicks: i64,
+}
+
 #[derive(Template)]
 #[template(path = "staff_documents.html")]
 pub(crate) struct WorklistPage {
     pub base: Base,
     pub agencies: Vec<AgencyWork>,
+    /// Only for the OGI office; `None` for other staff.
+    pub search_gaps: Option<Vec<SearchGapView>>,
 }
 
 fn state_label(lang_en: bool, state: &str) -> &'static str {
@@ -151,9 +162,25 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
             overdue,
         });
     }
+    let search_gaps = match state.services.search_gaps(actor, 30).await {
+        Ok(rows) => Some(
+            rows.into_iter()
+                .take(50)
+                .map(|g| SearchGapView {
+                    query: g.query,
+                    searches: g.searches,
+                    zero_result_searches: g.zero_result_searches,
+                    clicks: g.clicks,
+                })
+                .collect(),
+        ),
+        Err(ServiceError::Forbidden) => None,
+        Err(other) => return Err(other.into()),
+    };
     render(WorklistPage {
         base,
         agencies: work,
+        search_gaps,
     })
 }
 
