@@ -19,6 +19,11 @@ use tokio::sync::Mutex;
 
 /// How many change records one sync step reads.
 const CHANGES_PER_STEP: i64 = 500;
+/// How far below the highest applied sequence each sync looks again. On PostgreSQL a sequence
+/// number is taken when a transaction inserts, not when it commits, so a slow transaction can
+/// make its change visible after higher numbers were already replayed; looking back this many
+/// numbers (and skipping those already applied) picks such late commits up.
+const LATE_COMMIT_LOOKBACK: i64 = 1_000;
 /// The file beside the index that remembers the last replayed change.
 const SYNC_STATE_FILE: &str = "gongkai-sync-seq";
 
@@ -26,8 +31,9 @@ const SYNC_STATE_FILE: &str = "gongkai-sync-seq";
 pub struct SearchState {
     pub index: SearchIndex,
     directory: Option<PathBuf>,
-    /// The last change sequence applied; the mutex also makes one sync run at a time.
-    applied_seq: Mutex<i64>,
+    /// The highest change sequence applied and the sequences applied within the lookback
+    /// window below it; the mutex also makes one sync run at a time.
+    applied_seq: Mutex<AppliedChanges>,
 }
 
 impl std::fmt::Debug for SearchState {
@@ -49,7 +55,7 @@ impl SearchState {
         Ok(SearchState {
             index: SearchIndex::create_in_ram(options).map_err(search_error)?,
             directory: None,
-            applied_seq: Mutex::new(0),
+            applied_seq: Mutex::new(AppliedChanges::default()),
         })
     }
 
@@ -77,7 +83,11 @@ impl SearchState {
         Ok(SearchState {
             index,
             directory: Some(directory.to_path_buf()),
-            applied_seq: Mutex::new(applied),
+            applied_seq: Mutex::new(AppliedChanges {
+                highest: applied,
+                // After a restart the window is not known: replay it (re-indexing is harmless).
+                recent: std::collections::BTreeSet::new(),
+            }),
         })
     }
 
@@ -87,6 +97,22 @@ impl SearchState {
                 .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("search sync state: {e}")))?;
         }
         Ok(())
+    }
+}
+
+/// Which change records this process has replayed.
+#[derive(Debug, Default)]
+struct AppliedChanges {
+    highest: i64,
+    recent: std::collections::BTreeSet<i64>,
+}
+
+impl AppliedChanges {
+    fn mark(&mut self, seq: i64) {
+        self.recent.insert(seq);
+        self.highest = self.highest.max(seq);
+        let floor = self.highest - LATE_COMMIT_LOOKBACK;
+        self.recent = self.recent.split_off(&floor);
     }
 }
 
@@ -151,15 +177,25 @@ impl Services {
         };
         let mut applied = search.applied_seq.lock().await;
         let mut touched = 0u64;
+        let mut cursor = (applied.highest - LATE_COMMIT_LOOKBACK).max(0);
         loop {
             let changes = self
                 .db
-                .document_changes_since(*applied, CHANGES_PER_STEP)
+                .document_changes_since(cursor, CHANGES_PER_STEP)
                 .await?;
             let Some(&(last_seq, _)) = changes.last() else {
                 break;
             };
-            let mut ids: Vec<uuid::Uuid> = changes.iter().map(|(_, id)| *id).collect();
+            cursor = last_seq;
+            let fresh: Vec<(i64, uuid::Uuid)> = changes
+                .into_iter()
+                .filter(|(seq, _)| *seq > applied.highest || !applied.recent.contains(seq))
+                .filter(|(seq, _)| *seq > applied.highest - LATE_COMMIT_LOOKBACK)
+                .collect();
+            if fresh.is_empty() {
+                continue;
+            }
+            let mut ids: Vec<uuid::Uuid> = fresh.iter().map(|(_, id)| *id).collect();
             ids.sort();
             ids.dedup();
             for id in ids {
@@ -179,8 +215,10 @@ impl Services {
                 touched += 1;
             }
             search.index.commit().map_err(search_error)?;
-            *applied = last_seq;
-            search.remember(last_seq)?;
+            for (seq, _) in &fresh {
+                applied.mark(*seq);
+            }
+            search.remember(applied.highest)?;
         }
         Ok(touched)
     }
@@ -207,7 +245,10 @@ impl Services {
             }
         }
         search.index.commit().map_err(search_error)?;
-        *applied = last_seq;
+        *applied = AppliedChanges {
+            highest: last_seq,
+            recent: std::collections::BTreeSet::new(),
+        };
         search.remember(last_seq)?;
         Ok(count)
     }

@@ -290,3 +290,92 @@ async fn the_json_api_lists_shows_and_searches_documents() -> anyhow::Result<()>
     }
     Ok(())
 }
+
+/// On PostgreSQL a change record's sequence number is drawn before its transaction commits, so
+/// a slow transaction can appear after higher numbers were replayed. Hiding one record during
+/// a sync and putting it back afterwards plays that race deterministically.
+#[tokio::test]
+async fn a_change_that_commits_late_is_still_replayed() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let s = services_with_search(&db.db)?;
+        s.seed_demo_if_empty().await?;
+        s.import_laws_jsonl(
+            "demo-city",
+            [
+                law_line("lrb-late00000001", "创业担保贷款管理办法", LOAN_BODY),
+                law_line(
+                    "lrb-late00000002",
+                    "中华人民共和国政府信息公开条例",
+                    OGI_BODY,
+                ),
+            ]
+            .into_iter()
+            .map(Ok),
+        )
+        .await?;
+        s.sync_search_index().await?;
+        let ogi = s
+            .login(
+                "ogi@demo.gongkai.cn",
+                DEMO_PASSWORD,
+                &RequestOrigin::default(),
+            )
+            .await?
+            .actor;
+        s.withdraw_document(&ogi, "lrb-late00000001", "已废止")
+            .await?;
+        s.import_laws_jsonl(
+            "demo-city",
+            std::iter::once(Ok(law_line(
+                "lrb-late00000003",
+                "示范条例",
+                "第一条 示范。",
+            ))),
+        )
+        .await?;
+        let changes = db.db.document_changes_since(0, 1000).await?;
+        let (late_seq, late_document) = changes[changes.len() - 2];
+        let hide = "DELETE FROM document_changes WHERE seq = $1";
+        let restore =
+            "INSERT INTO document_changes (seq, document_id, changed_at) VALUES ($1, $2, $3)";
+        let at = s.clock.now();
+        match &db.db {
+            gongkai_service::Db::Sqlite(pool) => {
+                sqlx::query(hide).bind(late_seq).execute(pool).await?;
+            }
+            gongkai_service::Db::Postgres(pool) => {
+                sqlx::query(hide).bind(late_seq).execute(pool).await?;
+            }
+        }
+        s.sync_search_index().await?;
+        let found = |results: &gongkai_service::gongkai_search::SearchResults| {
+            results
+                .hits
+                .iter()
+                .any(|h| h.external_id == "lrb-late00000001")
+        };
+        assert!(found(&s.search_documents(&request("创业担保贷款")).await?));
+        match &db.db {
+            gongkai_service::Db::Sqlite(pool) => {
+                sqlx::query(restore)
+                    .bind(late_seq)
+                    .bind(late_document)
+                    .bind(at)
+                    .execute(pool)
+                    .await?;
+            }
+            gongkai_service::Db::Postgres(pool) => {
+                sqlx::query(restore)
+                    .bind(late_seq)
+                    .bind(late_document)
+                    .bind(at)
+                    .execute(pool)
+                    .await?;
+            }
+        }
+        assert_eq!(s.sync_search_index().await?, 1, "{}", db.label);
+        assert!(!found(&s.search_documents(&request("创业担保贷款")).await?));
+        db.finish().await;
+    }
+    Ok(())
+}
