@@ -335,7 +335,12 @@ fn jsonl_id(value: &serde_json::Value, line_number: usize) -> anyhow::Result<ser
     }
 }
 
-fn classify_jsonl(path: &Path) -> anyhow::Result<()> {
+/// Reads JSONL lines `{"id":…,"text":…}` and prints one JSON line per input: the id and what
+/// `answer` makes of the text (the evaluation interfaces of `redact` and `classify`).
+fn map_jsonl_texts(
+    path: &Path,
+    answer: impl Fn(&str) -> serde_json::Map<String, serde_json::Value>,
+) -> anyhow::Result<()> {
     let reader = std::fs::File::open(path)
         .map(std::io::BufReader::new)
         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -348,8 +353,17 @@ fn classify_jsonl(path: &Path) -> anyhow::Result<()> {
         }
         let value: serde_json::Value =
             serde_json::from_str(&line).with_context(|| format!("line {}: not JSON", index + 1))?;
-        let id = jsonl_id(&value, index + 1)?;
-        let text = value["text"].as_str().unwrap_or_default();
+        let mut output = serde_json::Map::new();
+        output.insert("id".to_string(), jsonl_id(&value, index + 1)?);
+        output.extend(answer(value["text"].as_str().unwrap_or_default()));
+        writeln!(out, "{}", serde_json::Value::Object(output))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn classify_jsonl(path: &Path) -> anyhow::Result<()> {
+    map_jsonl_texts(path, |text| {
         let classification = gongkai_domain::prereview::classify_application(text);
         let reasons: Vec<serde_json::Value> = classification
             .reasons
@@ -363,31 +377,15 @@ fn classify_jsonl(path: &Path) -> anyhow::Result<()> {
                 })
             })
             .collect();
-        writeln!(
-            out,
-            "{}",
-            serde_json::json!({ "id": id, "kind": classification.kind.code(), "reasons": reasons })
-        )?;
-    }
-    out.flush()?;
-    Ok(())
+        let mut answer = serde_json::Map::new();
+        answer.insert("kind".into(), classification.kind.code().into());
+        answer.insert("reasons".into(), serde_json::Value::Array(reasons));
+        answer
+    })
 }
 
 fn redact_jsonl(path: &Path) -> anyhow::Result<()> {
-    let reader = std::fs::File::open(path)
-        .map(std::io::BufReader::new)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for (index, line) in reader.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: serde_json::Value =
-            serde_json::from_str(&line).with_context(|| format!("line {}: not JSON", index + 1))?;
-        let id = jsonl_id(&value, index + 1)?;
-        let text = value["text"].as_str().unwrap_or_default();
+    map_jsonl_texts(path, |text| {
         let spans: Vec<serde_json::Value> = gongkai_domain::redaction::spans_to_redact(text)
             .iter()
             .map(|span| {
@@ -398,10 +396,10 @@ fn redact_jsonl(path: &Path) -> anyhow::Result<()> {
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::json!({ "id": id, "spans": spans }))?;
-    }
-    out.flush()?;
-    Ok(())
+        let mut answer = serde_json::Map::new();
+        answer.insert("spans".into(), serde_json::Value::Array(spans));
+        answer
+    })
 }
 
 /// The search index of this process: `<data dir>/search-index`, hybrid when a model folder is

@@ -279,6 +279,15 @@ impl Services {
         IndexNumberTemplate::parse(&text).map_err(unexpected)
     }
 
+    /// An agency's 索引号 template as configured (the default when none is).
+    pub async fn index_number_template_of(&self, agency_id: Uuid) -> ServiceResult<String> {
+        Ok(self
+            .db
+            .document_settings(agency_id)
+            .await?
+            .unwrap_or_else(|| DEFAULT_INDEX_NUMBER_TEMPLATE.to_string()))
+    }
+
     /// Sets an agency's 索引号 template; numbers already issued keep their form.
     pub async fn set_index_number_template(
         &self,
@@ -1046,13 +1055,12 @@ impl Services {
         let interpretations = only_published(self.db.documents_by_ids(&interpretation_ids).await?);
         let interprets = only_published(self.db.documents_by_ids(&interprets_ids).await?);
         let catalog_item_name = match &document.catalog_code {
-            Some(code) => {
-                let mut tx = self.db.begin().await?;
-                let item = tx.catalog_item_get(document.agency_id, code).await?;
-                tx.commit().await?;
-                item.and_then(|i| serde_json::from_str::<CatalogItemData>(&i.data).ok())
-                    .map(|d| d.name)
-            }
+            Some(code) => self
+                .db
+                .catalog_item(document.agency_id, code)
+                .await?
+                .and_then(|i| serde_json::from_str::<CatalogItemData>(&i.data).ok())
+                .map(|d| d.name),
             None => None,
         };
         Ok(DocumentView {

@@ -131,10 +131,6 @@ impl Services {
         self
     }
 
-    pub fn search_state(&self) -> Option<&SearchState> {
-        self.search.as_deref()
-    }
-
     /// The document as the index needs it, from its current published version.
     async fn indexable(&self, document: &DocumentRow) -> ServiceResult<Option<IndexableDocument>> {
         if document.status != document_status::PUBLISHED || document.current_version == 0 {

@@ -677,28 +677,6 @@ impl Db {
         Ok((interpretations, explained))
     }
 
-    /// Versions waiting for the confidentiality review of an agency, oldest first.
-    pub async fn document_versions_in_review(
-        &self,
-        agency_id: Uuid,
-    ) -> StoreResult<Vec<(DocumentRow, i64)>> {
-        let pairs = db_run!(self, |p| sqlx::query_as::<_, (Uuid, i64)>(
-            "SELECT v.document_id, v.version FROM document_versions v JOIN documents d \
-             ON d.id = v.document_id WHERE d.agency_id = $1 AND v.state = 'in_review' \
-             ORDER BY v.created_at"
-        )
-        .bind(agency_id)
-        .fetch_all(p)
-        .await)?;
-        let mut out = Vec::with_capacity(pairs.len());
-        for (document_id, version) in pairs {
-            if let Some(row) = self.document_get(document_id).await? {
-                out.push((row, version));
-            }
-        }
-        Ok(out)
-    }
-
     /// Documents of an agency that have unpublished work (drafts or versions in review), for
     /// the Art. 26 overdue check.
     pub async fn documents_with_pending_versions(
@@ -710,6 +688,44 @@ impl Db {
                 "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE agency_id = $1 AND id IN \
              (SELECT document_id FROM document_versions WHERE state IN ('draft', 'in_review')) \
              ORDER BY formed_on, external_id"
+            ))
+        )
+        .bind(agency_id)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// One catalog item, read without a transaction (pages must not take SQLite's writer).
+    pub async fn catalog_item(
+        &self,
+        agency_id: Uuid,
+        code: &str,
+    ) -> StoreResult<Option<CatalogItemRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, CatalogItemRow>(
+            "SELECT id, agency_id, code, template_agency_id, template_code, data, sort_order, \
+             active, revision, updated_at FROM catalog_items WHERE agency_id = $1 AND code = $2"
+        )
+        .bind(agency_id)
+        .bind(code)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    pub async fn document_settings(&self, agency_id: Uuid) -> StoreResult<Option<String>> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, String>(
+            "SELECT index_number_template FROM document_settings WHERE agency_id = $1"
+        )
+        .bind(agency_id)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    /// Every published document of an agency, newest first (the paper catalog's rows).
+    pub async fn documents_published_of(&self, agency_id: Uuid) -> StoreResult<Vec<DocumentRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, DocumentRow>(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE agency_id = $1 \
+             AND status = 'published' ORDER BY published_date DESC, external_id"
             ))
         )
         .bind(agency_id)

@@ -511,3 +511,71 @@ async fn the_log_explorer_lists_the_newest_entries_with_links() -> anyhow::Resul
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_ogi_office_sets_the_index_number_template_used_by_new_documents() -> anyhow::Result<()>
+{
+    for db in all_databases().await? {
+        let mut ogi = TestApp::new(services(&db.db)).await?;
+        ogi.login("ogi@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let worklist = ogi.get("/staff/documents").await?;
+        assert!(
+            worklist
+                .body
+                .contains("value=\"{org_code}/{yyyy}-{seq:05}\""),
+            "{}",
+            db.label
+        );
+        let refused = ogi
+            .post_form(
+                "/staff/documents/index-template",
+                &[
+                    ("agency", "demo-city"),
+                    ("index_number_template", "{org_code}/{yyyy}"),
+                ],
+            )
+            .await?;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("索引号模板"));
+        let saved = ogi
+            .post_form(
+                "/staff/documents/index-template",
+                &[
+                    ("agency", "demo-city"),
+                    ("index_number_template", "SFS-{yyyy}{mm}-{seq:04}"),
+                ],
+            )
+            .await?;
+        assert_eq!(saved.status, 303);
+        let created = ogi
+            .post_form(
+                "/staff/documents/new",
+                &[
+                    ("agency", "demo-city"),
+                    ("title", "模板测试"),
+                    ("issuer", "示范市人民政府办公室"),
+                    ("body", "第一条 测试。"),
+                ],
+            )
+            .await?;
+        assert!(
+            created
+                .location()
+                .unwrap_or_default()
+                .starts_with("/documents/SFS-202603-0001"),
+            "{:?}",
+            created.location()
+        );
+        let mut clerk = ogi.fresh_client();
+        clerk.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let forbidden = clerk
+            .post_form(
+                "/staff/documents/index-template",
+                &[("agency", "demo-city"), ("index_number_template", "{seq}")],
+            )
+            .await?;
+        assert_eq!(forbidden.status, 403);
+        db.finish().await;
+    }
+    Ok(())
+}

@@ -792,48 +792,35 @@ async fn catalog_csv(
     let agency = state.services.agency_by_slug(&slug).await?;
     let items = state.services.catalog_view(agency.id).await?;
     let mut csv = String::from("\u{feff}目录事项,索引号,名称,发布机构,发布日期,有效性\r\n");
-    let mut offset = 0;
-    loop {
-        let (rows, _) = state
-            .services
-            .db
-            .documents_list(
-                &DocumentListFilter {
-                    agency_id: Some(agency.id),
-                    ..DocumentListFilter::default()
-                },
-                offset,
-                500,
-            )
-            .await
-            .map_err(ServiceError::from)?;
-        if rows.is_empty() {
-            break;
-        }
-        offset += rows.len() as i64;
-        for row in rows {
-            let item = row
-                .catalog_code
-                .as_ref()
-                .and_then(|code| items.iter().find(|i| &i.row.code == code))
-                .map(|i| i.data.name.clone())
-                .unwrap_or_default();
-            let fields = [
-                item,
-                row.index_number.clone(),
-                row.title.clone(),
-                row.issuer.clone(),
-                row.published_date
-                    .map(gongkai_domain::calendar::format_iso_date)
-                    .unwrap_or_default(),
-                Validity::from_code(&row.validity)
-                    .map(|v| v.label_zh().to_string())
-                    .unwrap_or_default(),
-            ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            csv.push_str(&line.join(","));
-            csv.push_str("\r\n");
-        }
+    // Paper catalog: every published document of the agency, at once.
+    let rows = state
+        .services
+        .db
+        .documents_published_of(agency.id)
+        .await
+        .map_err(ServiceError::from)?;
+    for row in rows {
+        let item = row
+            .catalog_code
+            .as_ref()
+            .and_then(|code| items.iter().find(|i| &i.row.code == code))
+            .map(|i| i.data.name.clone())
+            .unwrap_or_default();
+        let fields = [
+            item,
+            row.index_number.clone(),
+            row.title.clone(),
+            row.issuer.clone(),
+            row.published_date
+                .map(gongkai_domain::calendar::format_iso_date)
+                .unwrap_or_default(),
+            Validity::from_code(&row.validity)
+                .map(|v| v.label_zh().to_string())
+                .unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push_str("\r\n");
     }
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}-catalog.csv\"",

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_domain::publication::Validity;
 use gongkai_render::{CatalogPdf, CatalogRow, CatalogSection, LetterPdf, RenderError, Renderer};
-use gongkai_service::{DocumentListFilter, ServiceError};
+use gongkai_service::ServiceError;
 use std::sync::Arc;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -109,48 +109,35 @@ async fn catalog_pdf(
         heading: "其他".to_string(),
         rows: Vec::new(),
     };
-    let mut offset = 0;
-    loop {
-        let (rows, _) = state
-            .services
-            .db
-            .documents_list(
-                &DocumentListFilter {
-                    agency_id: Some(agency.id),
-                    ..DocumentListFilter::default()
-                },
-                offset,
-                500,
-            )
-            .await
-            .map_err(ServiceError::from)?;
-        if rows.is_empty() {
-            break;
-        }
-        offset += rows.len() as i64;
-        for row in rows {
-            let entry = CatalogRow {
-                index_number: row.index_number.clone(),
-                title: row.title.clone(),
-                document_number: String::new(),
-                published_date: row
-                    .published_date
-                    .map(gongkai_domain::calendar::format_iso_date)
-                    .unwrap_or_default(),
-                validity: Validity::from_code(&row.validity)
-                    .map(|v| v.label_zh().to_string())
-                    .unwrap_or_default(),
-            };
-            let position = row.catalog_code.as_ref().and_then(|code| {
-                items
-                    .iter()
-                    .filter(|i| i.row.active)
-                    .position(|i| &i.row.code == code)
-            });
-            match position.and_then(|p| sections.get_mut(p)) {
-                Some(section) => section.rows.push(entry),
-                None => unfiled.rows.push(entry),
-            }
+    // Paper catalog: every published document of the agency, at once.
+    let rows = state
+        .services
+        .db
+        .documents_published_of(agency.id)
+        .await
+        .map_err(ServiceError::from)?;
+    for row in rows {
+        let entry = CatalogRow {
+            index_number: row.index_number.clone(),
+            title: row.title.clone(),
+            document_number: String::new(),
+            published_date: row
+                .published_date
+                .map(gongkai_domain::calendar::format_iso_date)
+                .unwrap_or_default(),
+            validity: Validity::from_code(&row.validity)
+                .map(|v| v.label_zh().to_string())
+                .unwrap_or_default(),
+        };
+        let position = row.catalog_code.as_ref().and_then(|code| {
+            items
+                .iter()
+                .filter(|i| i.row.active)
+                .position(|i| &i.row.code == code)
+        });
+        match position.and_then(|p| sections.get_mut(p)) {
+            Some(section) => section.rows.push(entry),
+            None => unfiled.rows.push(entry),
         }
     }
     if !unfiled.rows.is_empty() {

@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/staff/documents", get(worklist))
         .route("/staff/documents/new", get(draft_form).post(draft_submit))
         .route("/staff/documents/act", post(act))
+        .route("/staff/documents/index-template", post(set_index_template))
 }
 
 pub(crate) struct PendingEntry {
@@ -50,6 +51,9 @@ pub(crate) struct OverdueEntry {
 pub(crate) struct AgencyWork {
     pub name: String,
     pub slug: String,
+    /// The 索引号 template in force, and whether this person may change it (OGI office).
+    pub index_number_template: String,
+    pub may_configure: bool,
     pub pending: Vec<PendingEntry>,
     pub overdue: Vec<OverdueEntry>,
 }
@@ -98,16 +102,26 @@ async fn staff_agencies(state: &AppState, ctx: &Ctx) -> Result<Vec<AgencyRow>, W
 }
 
 async fn worklist(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    let agencies = staff_agencies(&state, &ctx).await?;
+    worklist_page(&state, &ctx, None).await
+}
+
+/// The worklist, with a notice on top when a form on it was refused.
+async fn worklist_page(
+    state: &AppState,
+    ctx: &Ctx,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let agencies = staff_agencies(state, ctx).await?;
     let actor = ctx.require_actor()?;
     let base = Base::titled(
-        &ctx,
+        ctx,
         if ctx.lang == crate::i18n::Lang::En {
             "Publications".to_string()
         } else {
             "主动公开工作台".to_string()
         },
-    );
+    )
+    .with_notice(notice);
     let mut work = Vec::new();
     for agency in agencies {
         let pending = state
@@ -156,6 +170,11 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
             })
             .collect();
         work.push(AgencyWork {
+            index_number_template: state.services.index_number_template_of(agency.id).await?,
+            may_configure: state
+                .services
+                .roles_in_agency(actor, agency.id)
+                .contains(&Role::OgiOffice),
             name: base.pick(&agency.name_zh, &agency.name_en).to_string(),
             slug: agency.slug,
             pending,
@@ -410,6 +429,42 @@ async fn draft_submit(
         Err(ServiceError::Invalid(problems)) => {
             let shown = Problems::from_form(ctx.lang, &problems);
             let mut response = render(draft_page(&state, &ctx, &agency, values, shown).await?)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TemplateForm {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    index_number_template: String,
+}
+
+/// The OGI office sets the agency's 索引号 template (no national standard fixes one).
+async fn set_index_template(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<TemplateForm>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?;
+    let agency = state.services.agency_by_slug(&form.agency).await?;
+    match state
+        .services
+        .set_index_number_template(actor, agency.id, &form.index_number_template)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/staff/documents").into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let message = Problems::from_form(ctx.lang, &problems)
+                .items
+                .iter()
+                .map(|p| format!("{}：{}", p.label, p.message))
+                .collect::<Vec<_>>()
+                .join("；");
+            let mut response = worklist_page(&state, &ctx, Some(message)).await?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
