@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod annual_report;
 pub mod application;
 pub mod application_form;
 pub mod calendar;
@@ -22,6 +23,7 @@ pub mod identity;
 pub mod prereview;
 pub mod publication;
 pub mod redaction;
+pub mod remedy;
 pub mod reply;
 pub mod report;
 pub mod signed_note;
