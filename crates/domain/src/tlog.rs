@@ -1008,6 +1008,8 @@ pub enum LeafDataError {
     ReservedField(String),
     #[error("the record data exceeds {LEAF_DATA_BYTES_MAX} bytes")]
     TooLong,
+    #[error("the record data is not a JSON object")]
+    NotAnObject,
     #[error(transparent)]
     CanonicalJson(#[from] CanonicalJsonError),
 }
@@ -1024,6 +1026,7 @@ impl LeafDataError {
             Self::InvalidSha256 => "leaf_invalid_sha256",
             Self::ReservedField(_) => "leaf_reserved_field",
             Self::TooLong => "leaf_too_long",
+            Self::NotAnObject => "leaf_not_an_object",
             Self::CanonicalJson(error) => error.code(),
         }
     }
@@ -1073,6 +1076,98 @@ pub fn leaf_json(
         return Err(LeafDataError::TooLong);
     }
     Ok(bytes)
+}
+
+/// The four fields every record carries, read back from its data (see [`leaf_json`]), with
+/// the extra members left as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeafFields {
+    pub kind: String,
+    pub subject: String,
+    pub time_rfc3339: String,
+    pub sha256_hex: String,
+    pub extra: Map<String, Value>,
+}
+
+/// Reads a record's data back into its fields, checking them as [`leaf_json`] checks them when
+/// it writes them; the data need not be canonical, since a verifier reads what it was given and
+/// binds it to the tree through [`record_hash`] of the same bytes.
+pub fn parse_leaf(data: &[u8]) -> Result<LeafFields, LeafDataError> {
+    if data.len() > LEAF_DATA_BYTES_MAX {
+        return Err(LeafDataError::TooLong);
+    }
+    let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(data) else {
+        return Err(LeafDataError::NotAnObject);
+    };
+    let mut take = |name: &str| match members.remove(name) {
+        Some(Value::String(text)) => Some(text),
+        _ => None,
+    };
+    let kind = take("kind").ok_or(LeafDataError::EmptyKind)?;
+    let subject = take("subject").ok_or(LeafDataError::EmptySubject)?;
+    let time_rfc3339 = take("time").ok_or(LeafDataError::InvalidTime)?;
+    let sha256_hex = take("sha256").ok_or(LeafDataError::InvalidSha256)?;
+    if kind.is_empty() {
+        return Err(LeafDataError::EmptyKind);
+    }
+    if subject.is_empty() {
+        return Err(LeafDataError::EmptySubject);
+    }
+    time::OffsetDateTime::parse(
+        &time_rfc3339,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|_| LeafDataError::InvalidTime)?;
+    Hash::from_hex(&sha256_hex).map_err(|_| LeafDataError::InvalidSha256)?;
+    Ok(LeafFields {
+        kind,
+        subject,
+        time_rfc3339,
+        sha256_hex,
+        extra: members,
+    })
+}
+
+/// Why a signed checkpoint cannot be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointOpenError {
+    /// The note carries no valid signature by the verifier key (C2SP signed-note).
+    #[error("the checkpoint's signature does not verify with the key {key_name}: {source}")]
+    Signature {
+        key_name: String,
+        #[source]
+        source: crate::signed_note::NoteError,
+    },
+    /// The signed text is not a checkpoint (C2SP tlog-checkpoint).
+    #[error("the signed text is not a checkpoint: {0}")]
+    Malformed(#[from] CheckpointError),
+    /// The checkpoint names another log than the key does: a valid signature over another
+    /// log's state proves nothing about this one.
+    #[error("the checkpoint is of the log {origin:?}, the key signs for {key_name:?}")]
+    OriginMismatch { origin: String, key_name: String },
+}
+
+/// Opens a signed checkpoint: checks its signature with `verifier` (C2SP signed-note), parses
+/// the signed text (C2SP tlog-checkpoint) and requires its origin line to be the key's name,
+/// as this log signs with a key named after its origin.
+pub fn open_checkpoint(
+    verifier: &crate::signed_note::NoteVerifier,
+    note: &str,
+) -> Result<Checkpoint, CheckpointOpenError> {
+    let text = verifier
+        .open(note)
+        .map_err(|source| CheckpointOpenError::Signature {
+            key_name: verifier.name().to_owned(),
+            source,
+        })?;
+    let checkpoint = Checkpoint::parse(text)?;
+    if checkpoint.origin() != verifier.name() {
+        return Err(CheckpointOpenError::OriginMismatch {
+            origin: checkpoint.origin().to_owned(),
+            key_name: verifier.name().to_owned(),
+        });
+    }
+    Ok(checkpoint)
 }
 
 /// The height of a tile (C2SP tlog-tiles): a tile spans eight levels of the tree, so a tile at
