@@ -7,7 +7,9 @@
 //! Pure: the documents, applications, remedies, entered figures and texts arrive as arguments,
 //! so every figure can be recomputed from stored data.
 
-use crate::remedy::{CountedRemedy, Table4, Table4Problem};
+use crate::remedy::{
+    CountedRemedy, TABLE4_COLUMN_LABELS, TABLE4_GROUP_LABELS, Table4, Table4Problem,
+};
 use crate::report::{ConsistencyProblem, CountedApplication, Table3};
 use serde::Serialize;
 use time::Date;
@@ -461,5 +463,430 @@ mod tests {
         for bad in ["-1", "1.234", "abc", ".5", "1.2.3", "1e3"] {
             assert_eq!(parse_yuan_as_fen(bad), None, "{bad}");
         }
+    }
+}
+
+/// One cell of a laid-out table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct GridCell {
+    pub text: String,
+    pub column_span: usize,
+    pub row_span: usize,
+    /// For a figure of table 三 or 四: the code of the cell staff can drill into
+    /// (`row_code/column_index` or `t4/group/column`); `None` elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<String>,
+}
+
+impl GridCell {
+    fn new(text: impl Into<String>) -> Self {
+        GridCell {
+            text: text.into(),
+            column_span: 1,
+            row_span: 1,
+            drill: None,
+        }
+    }
+
+    fn spanning(text: impl Into<String>, column_span: usize, row_span: usize) -> Self {
+        GridCell {
+            text: text.into(),
+            column_span,
+            row_span,
+            drill: None,
+        }
+    }
+
+    fn figure(value: impl ToString, drill: Option<String>) -> Self {
+        GridCell {
+            text: value.to_string(),
+            column_span: 1,
+            row_span: 1,
+            drill,
+        }
+    }
+}
+
+/// One body row: row header cells (`<th scope="row">`) then figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct GridRow {
+    pub header_cells: Vec<GridCell>,
+    pub value_cells: Vec<GridCell>,
+}
+
+/// A laid-out table: the same structure feeds the HTML page, the PDF and the XLSX.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct GridTable {
+    pub caption: String,
+    pub header_rows: Vec<Vec<GridCell>>,
+    pub rows: Vec<GridRow>,
+}
+
+/// A laid-out section: heading, paragraphs, tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LayoutSection {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub tables: Vec<GridTable>,
+}
+
+/// The report as it is shown and printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ReportLayout {
+    pub title: String,
+    pub year: i32,
+    pub agency_name: String,
+    pub sections: Vec<LayoutSection>,
+}
+
+/// The merged top-left cell of table 三 (ogi-rules §2.3).
+pub const TABLE3_CORNER_TEXT: &str =
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+
+impl AnnualReport {
+    /// Table 二 as four sub-tables.
+    pub fn table2_layout(&self) -> Vec<GridTable> {
+        let t = &self.table2;
+        let header = |labels: &[&str]| labels.iter().map(|l| GridCell::new(*l)).collect();
+        let documents = GridTable {
+            caption: TABLE2_CAPTIONS[0].to_string(),
+            header_rows: vec![header(&TABLE2_DOCUMENT_COLUMNS)],
+            rows: NormativeClass::ALL
+                .iter()
+                .zip(t.documents.iter())
+                .map(|(class, counts)| GridRow {
+                    header_cells: vec![GridCell::new(class.label())],
+                    value_cells: vec![
+                        GridCell::figure(counts.issued, None),
+                        GridCell::figure(counts.abolished, None),
+                        GridCell::figure(counts.in_force, None),
+                    ],
+                })
+                .collect(),
+        };
+        let decisions = |caption: &str, rows: &[(&str, u64)]| GridTable {
+            caption: caption.to_string(),
+            header_rows: vec![header(&TABLE2_DECISION_COLUMNS)],
+            rows: rows
+                .iter()
+                .map(|(label, value)| GridRow {
+                    header_cells: vec![GridCell::new(*label)],
+                    value_cells: vec![GridCell::figure(value, None)],
+                })
+                .collect(),
+        };
+        vec![
+            documents,
+            decisions(
+                TABLE2_CAPTIONS[1],
+                &[("行政许可", t.figures.licensing_decisions)],
+            ),
+            decisions(
+                TABLE2_CAPTIONS[2],
+                &[
+                    ("行政处罚", t.figures.penalty_decisions),
+                    ("行政强制", t.figures.coercion_decisions),
+                ],
+            ),
+            GridTable {
+                caption: TABLE2_CAPTIONS[3].to_string(),
+                header_rows: vec![header(&TABLE2_FEE_COLUMNS)],
+                rows: vec![GridRow {
+                    header_cells: vec![GridCell::new("行政事业性收费")],
+                    value_cells: vec![GridCell::figure(
+                        fen_as_ten_thousand_yuan(t.figures.administrative_fees_fen),
+                        None,
+                    )],
+                }],
+            },
+        ]
+    }
+
+    /// Table 三 with the official three-level header and merged row labels.
+    pub fn table3_layout(&self) -> GridTable {
+        use crate::report::{COLUMN_LABELS, Table3Row};
+        use crate::reply::{REPORT_SECTION_LABEL, REPORT_TOTAL_ROW_LABEL, ReplyKind};
+        let header_rows = vec![
+            vec![
+                GridCell::spanning(TABLE3_CORNER_TEXT, 3, 3),
+                GridCell::spanning("申请人情况", 7, 1),
+            ],
+            vec![
+                GridCell::spanning("自然人", 1, 2),
+                GridCell::spanning("法人或其他组织", 5, 1),
+                GridCell::spanning("总计", 1, 2),
+            ],
+            COLUMN_LABELS[1..6]
+                .iter()
+                .map(|l| GridCell::new(*l))
+                .collect(),
+        ];
+        let figures = |row: Table3Row| -> Vec<GridCell> {
+            (0..7)
+                .map(|column| {
+                    GridCell::figure(
+                        self.table3.cell(row, column),
+                        Some(format!("{}/{column}", row.code())),
+                    )
+                })
+                .collect()
+        };
+        let mut rows = vec![
+            GridRow {
+                header_cells: vec![GridCell::spanning(
+                    crate::report::ROW_NEWLY_RECEIVED,
+                    3,
+                    1,
+                )],
+                value_cells: figures(Table3Row::NewlyReceived),
+            },
+            GridRow {
+                header_cells: vec![GridCell::spanning(crate::report::ROW_CARRIED_OVER, 3, 1)],
+                value_cells: figures(Table3Row::CarriedOver),
+            },
+        ];
+        let outcome_rows = ReplyKind::ALL.len() + 1;
+        let mut previous_group = "";
+        for (index, kind) in ReplyKind::ALL.iter().enumerate() {
+            let label = kind.report_row_label();
+            let mut header_cells = Vec::new();
+            if index == 0 {
+                header_cells.push(GridCell::spanning(REPORT_SECTION_LABEL, 1, outcome_rows));
+            }
+            match label.item {
+                None => header_cells.push(GridCell::spanning(label.group, 2, 1)),
+                Some(item) => {
+                    if label.group != previous_group {
+                        let group_size = ReplyKind::ALL
+                            .iter()
+                            .filter(|k| k.report_row_label().group == label.group)
+                            .count();
+                        header_cells.push(GridCell::spanning(label.group, 1, group_size));
+                    }
+                    header_cells.push(GridCell::new(item));
+                }
+            }
+            previous_group = label.group;
+            rows.push(GridRow {
+                header_cells,
+                value_cells: figures(Table3Row::Outcome(*kind)),
+            });
+        }
+        rows.push(GridRow {
+            header_cells: vec![GridCell::spanning(REPORT_TOTAL_ROW_LABEL, 2, 1)],
+            value_cells: figures(Table3Row::OutcomeTotal),
+        });
+        rows.push(GridRow {
+            header_cells: vec![GridCell::spanning(
+                crate::report::ROW_CARRIED_FORWARD,
+                3,
+                1,
+            )],
+            value_cells: figures(Table3Row::CarriedForward),
+        });
+        GridTable {
+            caption: SECTION_HEADINGS[2].to_string(),
+            header_rows,
+            rows,
+        }
+    }
+
+    /// Table 四: one data row of 15 figures under a three-level header.
+    pub fn table4_layout(&self) -> GridTable {
+        let header_rows = vec![
+            vec![
+                GridCell::spanning("行政复议", 5, 2),
+                GridCell::spanning("行政诉讼", 10, 1),
+            ],
+            vec![
+                GridCell::spanning("未经复议直接起诉", 5, 1),
+                GridCell::spanning("复议后起诉", 5, 1),
+            ],
+            (0..3)
+                .flat_map(|_| TABLE4_COLUMN_LABELS.iter().map(|l| GridCell::new(*l)))
+                .collect(),
+        ];
+        let value_cells = (0..3)
+            .flat_map(|group| {
+                (0..5).map(move |column| (group, column))
+            })
+            .map(|(group, column)| {
+                GridCell::figure(
+                    self.table4.cells[group][column],
+                    Some(format!("t4/{group}/{column}")),
+                )
+            })
+            .collect();
+        GridTable {
+            caption: SECTION_HEADINGS[3].to_string(),
+            header_rows,
+            rows: vec![GridRow {
+                header_cells: Vec::new(),
+                value_cells,
+            }],
+        }
+    }
+
+    /// The whole report laid out in its six sections.
+    pub fn layout(&self) -> ReportLayout {
+        let sections = vec![
+            LayoutSection {
+                heading: SECTION_HEADINGS[0].to_string(),
+                paragraphs: self.overview_paragraphs(),
+                tables: Vec::new(),
+            },
+            LayoutSection {
+                heading: SECTION_HEADINGS[1].to_string(),
+                paragraphs: Vec::new(),
+                tables: self.table2_layout(),
+            },
+            LayoutSection {
+                heading: SECTION_HEADINGS[2].to_string(),
+                paragraphs: Vec::new(),
+                tables: vec![self.table3_layout()],
+            },
+            LayoutSection {
+                heading: SECTION_HEADINGS[3].to_string(),
+                paragraphs: Vec::new(),
+                tables: vec![self.table4_layout()],
+            },
+            LayoutSection {
+                heading: SECTION_HEADINGS[4].to_string(),
+                paragraphs: self.problems_paragraphs(),
+                tables: Vec::new(),
+            },
+            LayoutSection {
+                heading: SECTION_HEADINGS[5].to_string(),
+                paragraphs: self.other_paragraphs(),
+                tables: Vec::new(),
+            },
+        ];
+        ReportLayout {
+            title: self.title(),
+            year: self.year,
+            agency_name: self.agency_name.clone(),
+            sections,
+        }
+    }
+
+    /// The JSON form: every cell keyed by its official row and column labels.
+    pub fn keyed_json(&self) -> serde_json::Value {
+        use crate::report::COLUMN_LABELS;
+        use serde_json::{Map, Value, json};
+        let mut table2 = Map::new();
+        let mut documents = Map::new();
+        for (class, counts) in NormativeClass::ALL.iter().zip(self.table2.documents.iter()) {
+            documents.insert(
+                class.label().to_string(),
+                json!({
+                    TABLE2_DOCUMENT_COLUMNS[1]: counts.issued,
+                    TABLE2_DOCUMENT_COLUMNS[2]: counts.abolished,
+                    TABLE2_DOCUMENT_COLUMNS[3]: counts.in_force,
+                }),
+            );
+        }
+        let f = &self.table2.figures;
+        table2.insert(TABLE2_CAPTIONS[0].to_string(), Value::Object(documents));
+        table2.insert(
+            TABLE2_CAPTIONS[1].to_string(),
+            json!({"行政许可": {TABLE2_DECISION_COLUMNS[1]: f.licensing_decisions}}),
+        );
+        table2.insert(
+            TABLE2_CAPTIONS[2].to_string(),
+            json!({
+                "行政处罚": {TABLE2_DECISION_COLUMNS[1]: f.penalty_decisions},
+                "行政强制": {TABLE2_DECISION_COLUMNS[1]: f.coercion_decisions},
+            }),
+        );
+        table2.insert(
+            TABLE2_CAPTIONS[3].to_string(),
+            json!({"行政事业性收费": {TABLE2_FEE_COLUMNS[1]: fen_as_ten_thousand_yuan(f.administrative_fees_fen)}}),
+        );
+        let mut table3 = Map::new();
+        for (row, cells) in self.table3.rows.iter().zip(self.table3.cells.iter()) {
+            let columns: Map<String, Value> = COLUMN_LABELS
+                .iter()
+                .zip(cells.iter())
+                .map(|(label, value)| ((*label).to_string(), json!(value)))
+                .collect();
+            table3.insert(row.label(), Value::Object(columns));
+        }
+        let mut table4 = Map::new();
+        for (group, (top, second)) in TABLE4_GROUP_LABELS.iter().enumerate() {
+            let key = if second.is_empty() {
+                (*top).to_string()
+            } else {
+                format!("{top} / {second}")
+            };
+            let columns: Map<String, Value> = TABLE4_COLUMN_LABELS
+                .iter()
+                .zip(self.table4.cells[group].iter())
+                .map(|(label, value)| ((*label).to_string(), json!(value)))
+                .collect();
+            table4.insert(key, Value::Object(columns));
+        }
+        json!({
+            "title": self.title(),
+            "agency": self.agency_name,
+            "year": self.year,
+            "sections": {
+                SECTION_HEADINGS[0]: self.overview_paragraphs(),
+                SECTION_HEADINGS[1]: Value::Object(table2),
+                SECTION_HEADINGS[2]: Value::Object(table3),
+                SECTION_HEADINGS[3]: Value::Object(table4),
+                SECTION_HEADINGS[4]: self.problems_paragraphs(),
+                SECTION_HEADINGS[5]: self.other_paragraphs(),
+            },
+            "consistency_problems": self.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "warnings": self.warnings,
+        })
+    }
+}
+
+impl ReportLayout {
+    /// The report as plain text, the canonical body of the document it is published as: each
+    /// table becomes lines of `row label：column label value；…`, so that the text is complete
+    /// and searchable without the tables' layout.
+    pub fn plain_text(&self) -> String {
+        let mut text = String::new();
+        for section in &self.sections {
+            text.push_str(&section.heading);
+            text.push('\n');
+            for paragraph in &section.paragraphs {
+                text.push_str(paragraph);
+                text.push('\n');
+            }
+            for table in &section.tables {
+                text.push_str(&table.caption);
+                text.push('\n');
+                for line in table.lines() {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            }
+        }
+        text
+    }
+}
+
+impl GridTable {
+    /// Each body row as `label label：value value …`; header texts are given once above.
+    fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for header in &self.header_rows {
+            lines.push(
+                header
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            );
+        }
+        for row in &self.rows {
+            let labels: Vec<&str> = row.header_cells.iter().map(|c| c.text.as_str()).collect();
+            let values: Vec<&str> = row.value_cells.iter().map(|c| c.text.as_str()).collect();
+            lines.push(format!("{}：{}", labels.join(" "), values.join(" | ")));
+        }
+        lines
     }
 }
