@@ -243,15 +243,15 @@ pub fn valid_external_id(external_id: &str) -> bool {
 }
 
 /// The new document's row before its first version is published.
-struct NewDocument<'a> {
-    agency: &'a AgencyRow,
-    external_id: Option<String>,
-    catalog_code: Option<String>,
-    metadata: DocumentMetadata,
-    header: Vec<String>,
-    level: String,
-    formed_on: Option<Date>,
-    change_note: String,
+pub(crate) struct NewDocument<'a> {
+    pub(crate) agency: &'a AgencyRow,
+    pub(crate) external_id: Option<String>,
+    pub(crate) catalog_code: Option<String>,
+    pub(crate) metadata: DocumentMetadata,
+    pub(crate) header: Vec<String>,
+    pub(crate) level: String,
+    pub(crate) formed_on: Option<Date>,
+    pub(crate) change_note: String,
 }
 
 impl Services {
@@ -312,7 +312,7 @@ impl Services {
 
     /// Inserts a document with version 1 in `state` inside `tx`; publishes it (log leaf,
     /// change record) when the state is `published`.
-    async fn insert_document(
+    pub(crate) async fn insert_document(
         &self,
         tx: &mut Tx,
         new: NewDocument<'_>,
@@ -581,7 +581,7 @@ impl Services {
     /// Writes a new published version that supersedes the current one (a correction made
     /// without review: imports, and the final step of a reviewed correction).
     #[allow(clippy::too_many_arguments)]
-    async fn publish_new_version(
+    pub(crate) async fn publish_new_version(
         &self,
         tx: &mut Tx,
         mut document: DocumentRow,

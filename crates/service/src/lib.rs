@@ -7,6 +7,7 @@
 //! translated messages.
 
 mod agencies;
+mod annual_report;
 mod applications;
 mod archive;
 mod attachments;
@@ -18,6 +19,7 @@ mod demo;
 mod documents;
 mod error;
 mod outbox;
+mod remedies;
 mod reminders;
 mod report;
 mod search;
@@ -27,6 +29,7 @@ mod subscriptions;
 mod transparency;
 
 pub use agencies::*;
+pub use annual_report::*;
 pub use applications::*;
 pub use archive::{crc32, zip_stored};
 pub use attachments::*;
@@ -43,6 +46,7 @@ pub use gongkai_store::{
 };
 pub use outbox::*;
 pub use reminders::*;
+pub use remedies::*;
 pub use report::*;
 pub use search::SearchState;
 pub use staff::*;

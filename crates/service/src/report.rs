@@ -2,10 +2,8 @@
 //! application's events (its receipt date and how and when it ended), so a figure can always be
 //! reproduced and drilled down to the applications behind it.
 
-use crate::applications::{channel_of, parse_events};
 use crate::{Actor, ServiceError, ServiceResult, Services};
 use gongkai_domain::application::{ApplicationState, Event};
-use gongkai_domain::application_form::ApplicantKind;
 use gongkai_domain::reply::{OtherHandlingReason, ReplyKind};
 use gongkai_domain::report::{ConsistencyProblem, CountedApplication, Table3};
 use uuid::Uuid;
@@ -19,7 +17,10 @@ pub struct Table3Report {
 }
 
 /// When and how an application ended, read from its events.
-fn ending(events: &[Event], state: &ApplicationState) -> Option<(time::Date, ReplyKind)> {
+pub(crate) fn ending(
+    events: &[Event],
+    state: &ApplicationState,
+) -> Option<(time::Date, ReplyKind)> {
     events.iter().rev().find_map(|event| match event {
         Event::ReplyIssued { on } => state
             .issued_reply_kind
@@ -48,22 +49,8 @@ impl Services {
         &self,
         agency_id: Uuid,
     ) -> ServiceResult<Vec<CountedApplication>> {
-        let mut counted = Vec::new();
-        for row in self.db.applications_of_agency(agency_id).await? {
-            let events: Vec<Event> = parse_events(self.db.application_events(row.id).await?)?
-                .into_iter()
-                .map(|(_, e)| e)
-                .collect();
-            let state = ApplicationState::replay(channel_of(&row.channel), &events);
-            counted.push(CountedApplication {
-                reference: row.receipt_number.clone(),
-                applicant_kind: ApplicantKind::parse(&row.applicant_kind)
-                    .unwrap_or(ApplicantKind::Other),
-                received_on: state.receipt_date,
-                ended: ending(&events, &state),
-            });
-        }
-        Ok(counted)
+        // The fee total is per year; table 三 alone does not need it.
+        Ok(self.application_facts(agency_id, 0).await?.0)
     }
 
     /// Table 三 for `year`, for the agency's staff (its OGI office compiles the report).
