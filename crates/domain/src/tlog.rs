@@ -1128,6 +1128,25 @@ pub fn parse_leaf(data: &[u8]) -> Result<LeafFields, LeafDataError> {
     })
 }
 
+/// The record kinds about a document version (see docs/transparency.md, "Leaf schema").
+pub const DOCUMENT_LEAF_KINDS: [&str; 3] = [
+    "document_version_published",
+    "document_version_corrected",
+    "document_withdrawn",
+];
+
+/// The external id of the document a record is about, for the kinds of
+/// [`DOCUMENT_LEAF_KINDS`], whose subject is `<external id>@v<version>`; `None` for any other
+/// record. A document's history is the list of its records in log order.
+pub fn document_of_leaf(fields: &LeafFields) -> Option<&str> {
+    if !DOCUMENT_LEAF_KINDS.contains(&fields.kind.as_str()) {
+        return None;
+    }
+    let (external_id, version) = fields.subject.rsplit_once("@v")?;
+    let is_version = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit());
+    (is_version && !external_id.is_empty()).then_some(external_id)
+}
+
 /// Why a signed checkpoint cannot be trusted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckpointOpenError {

@@ -4,8 +4,8 @@
 
 use gongkai_domain::signed_note::NoteSigner;
 use gongkai_domain::tlog::{
-    Checkpoint, CheckpointOpenError, EMPTY_TREE_HASH, LeafDataError, leaf_json, open_checkpoint,
-    parse_leaf, record_hash,
+    Checkpoint, CheckpointOpenError, EMPTY_TREE_HASH, LeafDataError, document_of_leaf, leaf_json,
+    open_checkpoint, parse_leaf, record_hash,
 };
 use serde_json::{Map, Value};
 
@@ -85,4 +85,25 @@ fn leaf_fields_read_back_what_leaf_json_wrote() {
     assert_eq!(parse_leaf(bad_digest), Err(LeafDataError::InvalidSha256));
     let no_time = br#"{"kind":"k","sha256":"ab","subject":"s"}"#;
     assert_eq!(parse_leaf(no_time), Err(LeafDataError::InvalidTime));
+}
+
+#[test]
+fn document_records_name_their_document_and_others_do_not() {
+    let digest = "cd".repeat(32);
+    let fields = |kind: &str, subject: &str| {
+        let data =
+            leaf_json(kind, subject, "2026-03-02T01:00:00Z", &digest, Map::new()).expect("leaf");
+        parse_leaf(&data).expect("parses")
+    };
+    let published = fields("document_version_published", "lrb-a232@v1@v12");
+    assert_eq!(document_of_leaf(&published), Some("lrb-a232@v1"));
+    let withdrawn = fields("document_withdrawn", "gov/2026/7@v3");
+    assert_eq!(document_of_leaf(&withdrawn), Some("gov/2026/7"));
+    assert_eq!(
+        document_of_leaf(&fields("document_withdrawn", "x@vx")),
+        None
+    );
+    assert_eq!(document_of_leaf(&fields("document_withdrawn", "@v1")), None);
+    let catalog = fields("catalog_revision", "demo-city/A01@r2");
+    assert_eq!(document_of_leaf(&catalog), None);
 }

@@ -8,6 +8,7 @@
 mod bench;
 mod config;
 mod keys;
+mod verify;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -122,6 +123,18 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Check the transparency log from outside: the checkpoint's signature, the inclusion of
+    /// files and entries, and the consistency of a saved older checkpoint, against a running
+    /// server or an exported log; exits non-zero naming every check that failed.
+    Verify {
+        #[command(flatten)]
+        args: verify::VerifyArgs,
+    },
+    /// Transparency log tools.
+    Transparency {
+        #[command(subcommand)]
+        command: TransparencyCommand,
+    },
     /// Measure durable submissions per second and the staff queue page on a fresh database.
     Bench {
         #[command(flatten)]
@@ -190,6 +203,13 @@ enum ImportCommand {
         #[arg(long)]
         agency: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum TransparencyCommand {
+    /// Write the current signed checkpoint and every tile of the log it signs (C2SP
+    /// tlog-tiles) into DIR, for mirrors and for `gongkai verify --dir`.
+    Export { dir: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -287,6 +307,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { to } => backup(&resolved, &to).await,
         Command::Restore { from } => restore(&resolved, &from).await,
         Command::Bench { args } => bench::run(&resolved, args).await,
+        Command::Verify { args } => verify::run(args).await,
+        Command::Transparency {
+            command: TransparencyCommand::Export { dir },
+        } => {
+            init_logging(&log_format);
+            verify::export(&resolved, &dir).await
+        }
         Command::Redact { jsonl } => redact_jsonl(&jsonl),
         Command::Classify { jsonl } => classify_jsonl(&jsonl),
         Command::Audit => {

@@ -51,7 +51,9 @@ pub use report::*;
 pub use search::SearchState;
 pub use staff::*;
 pub use subscriptions::*;
-pub use transparency::{LogKeyError, TreeHead, load_or_create_log_signer};
+pub use transparency::{
+    DocumentLogEntry, DocumentLogHistory, LogKeyError, TreeHead, load_or_create_log_signer,
+};
 
 use sha2::{Digest, Sha256};
 

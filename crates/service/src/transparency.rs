@@ -15,10 +15,10 @@
 use crate::{ServiceError, ServiceResult, Services, sha256_hex};
 use gongkai_domain::signed_note::{ED25519_KEY_BYTES, NoteError, NoteSigner};
 use gongkai_domain::tlog::{
-    self, Checkpoint, Hash, Tile, TileKind, TlogError, entry_bundle_bytes, hash_tile_bytes,
-    leaf_json, prove_record, prove_record_read_indexes, prove_tree, prove_tree_read_indexes,
-    stored_hash_index, stored_hashes, stored_hashes_read_indexes, tree_hash,
-    tree_hash_read_indexes,
+    self, Checkpoint, Hash, Tile, TileKind, TlogError, document_of_leaf, entry_bundle_bytes,
+    hash_tile_bytes, leaf_json, parse_leaf, prove_record, prove_record_read_indexes, prove_tree,
+    prove_tree_read_indexes, stored_hash_index, stored_hashes, stored_hashes_read_indexes,
+    tree_hash, tree_hash_read_indexes,
 };
 use gongkai_store::Tx;
 use std::collections::BTreeMap;
@@ -80,9 +80,45 @@ pub(crate) async fn append_leaf(
     let known = to_hash_map(tx.tlog_hashes(&indexes).await?)?;
     let new_hashes = stored_hashes(n, leaf, &known).map_err(tlog_error)?;
     let bytes: Vec<Vec<u8>> = new_hashes.iter().map(|h| h.0.to_vec()).collect();
-    tx.tlog_insert(n as i64, leaf, stored_hash_index(0, n) as i64, &bytes, now)
-        .await?;
+    // The document a record is about is kept beside it, so that a document's history is one
+    // indexed read; every leaf written here comes from `leaf_json`, so it parses.
+    let fields = parse_leaf(leaf).ok();
+    let document = fields.as_ref().and_then(document_of_leaf);
+    tx.tlog_insert(
+        n as i64,
+        leaf,
+        document,
+        stored_hash_index(0, n) as i64,
+        &bytes,
+        now,
+    )
+    .await?;
     Ok(n)
+}
+
+/// One log entry about a document, as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentLogEntry {
+    /// The entry's index in the log.
+    pub index: u64,
+    /// `document_version_published`, `document_version_corrected` or `document_withdrawn`.
+    pub kind: String,
+    /// `<external id>@v<n>`.
+    pub subject: String,
+    /// The version the entry is about.
+    pub version: i64,
+    /// When it was recorded, RFC 3339 in UTC.
+    pub time_rfc3339: String,
+    /// The logged SHA-256 (see docs/transparency.md for what it is the digest of).
+    pub sha256_hex: String,
+}
+
+/// A document's complete history as the log records it, with the tree size its inclusion
+/// proofs should be asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentLogHistory {
+    pub tree_size: u64,
+    pub entries: Vec<DocumentLogEntry>,
 }
 
 /// The log's current size and root.
@@ -109,6 +145,45 @@ impl Services {
             size,
             root: tree_hash(size, &hashes).map_err(tlog_error)?,
         })
+    }
+
+    /// Every log entry about the document `external_id`, oldest first, read from the log's
+    /// own data (not from the document tables), so the page shows what the log proves.
+    pub async fn document_log_history(
+        &self,
+        external_id: &str,
+    ) -> ServiceResult<DocumentLogHistory> {
+        // The size is read first: every entry read afterwards with a smaller index is in it,
+        // and one appended in between is left out rather than shown without a proof.
+        let tree_size = self.db.tlog_size().await? as u64;
+        let rows = self.db.tlog_entries_of_document(external_id).await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for (index, data) in rows {
+            let index = index as u64;
+            if index >= tree_size {
+                continue;
+            }
+            let fields = parse_leaf(&data)
+                .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("log entry {index}: {e}")))?;
+            // The lookup column is only a key; the data must agree with it.
+            if document_of_leaf(&fields) != Some(external_id) {
+                continue;
+            }
+            let version = fields
+                .subject
+                .rsplit_once("@v")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or_default();
+            entries.push(DocumentLogEntry {
+                index,
+                kind: fields.kind,
+                subject: fields.subject,
+                version,
+                time_rfc3339: fields.time_rfc3339,
+                sha256_hex: fields.sha256_hex,
+            });
+        }
+        Ok(DocumentLogHistory { tree_size, entries })
     }
 
     pub async fn log_entries(&self, start: i64, limit: i64) -> ServiceResult<Vec<(i64, Vec<u8>)>> {

@@ -35,37 +35,47 @@ impl Tx {
         .await)?)
     }
 
-    /// Reads stored hashes by index, in the order asked; a missing index is an error for the
-    /// caller to report (it means the log is damaged).
+    /// Reads stored hashes by index, in the order asked; a missing index is left out, for the
+    /// caller to report (it means the log is damaged). One query per
+    /// [`TLOG_HASHES_PER_QUERY`] indexes: an append reads about two hashes, a proof a few dozen.
     pub async fn tlog_hashes(&mut self, indexes: &[u64]) -> StoreResult<Vec<(i64, Vec<u8>)>> {
-        let mut out = Vec::with_capacity(indexes.len());
-        for index in indexes {
-            let hash = tx_run!(self, |c| sqlx::query_scalar::<_, Vec<u8>>(
-                "SELECT hash FROM tlog_hashes WHERE hash_index = $1"
-            )
-            .bind(*index as i64)
-            .fetch_optional(c)
-            .await)?;
-            if let Some(hash) = hash {
-                out.push((*index as i64, hash));
-            }
+        let mut found = std::collections::HashMap::with_capacity(indexes.len());
+        for chunk in indexes.chunks(TLOG_HASHES_PER_QUERY) {
+            let sql = hashes_query(chunk.len());
+            let rows = tx_run!(self, |c| {
+                // Only numbered placeholders are formatted into the text; the indexes are bound.
+                let mut query =
+                    sqlx::query_as::<_, (i64, Vec<u8>)>(sqlx::AssertSqlSafe(sql.clone()));
+                for index in chunk {
+                    query = query.bind(*index as i64);
+                }
+                query.fetch_all(c).await
+            })?;
+            found.extend(rows);
         }
-        Ok(out)
+        Ok(in_asked_order(indexes, found))
     }
 
+    /// Inserts entry `entry_index` and the stored hashes it completes. `document_external_id`
+    /// names the document a document record is about (a lookup key for the document's history,
+    /// never part of what the log proves).
+    #[allow(clippy::too_many_arguments)]
     pub async fn tlog_insert(
         &mut self,
         entry_index: i64,
         data: &[u8],
+        document_external_id: Option<&str>,
         first_hash_index: i64,
         hashes: &[Vec<u8>],
         now: OffsetDateTime,
     ) -> StoreResult<()> {
         tx_run!(self, |c| sqlx::query(
-            "INSERT INTO tlog_entries (entry_index, data, recorded_at) VALUES ($1, $2, $3)"
+            "INSERT INTO tlog_entries (entry_index, data, document_external_id, recorded_at) \
+             VALUES ($1, $2, $3, $4)"
         )
         .bind(entry_index)
         .bind(data)
+        .bind(document_external_id)
         .bind(now)
         .execute(c)
         .await
@@ -104,19 +114,66 @@ impl Db {
         .await)?)
     }
 
-    pub async fn tlog_hashes(&self, indexes: &[u64]) -> StoreResult<Vec<(i64, Vec<u8>)>> {
-        let mut out = Vec::with_capacity(indexes.len());
-        for index in indexes {
-            let hash = db_run!(self, |p| sqlx::query_scalar::<_, Vec<u8>>(
-                "SELECT hash FROM tlog_hashes WHERE hash_index = $1"
-            )
-            .bind(*index as i64)
-            .fetch_optional(p)
-            .await)?;
-            if let Some(hash) = hash {
-                out.push((*index as i64, hash));
-            }
-        }
-        Ok(out)
+    /// The entries about one document (published, corrected, withdrawn versions), oldest
+    /// first, at most [`TLOG_ENTRIES_PAGE_MAX`].
+    pub async fn tlog_entries_of_document(
+        &self,
+        external_id: &str,
+    ) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, (i64, Vec<u8>)>(
+            "SELECT entry_index, data FROM tlog_entries WHERE document_external_id = $1 \
+             ORDER BY entry_index LIMIT $2"
+        )
+        .bind(external_id)
+        .bind(TLOG_ENTRIES_PAGE_MAX)
+        .fetch_all(p)
+        .await)?)
     }
+
+    /// Reads stored hashes by index, as [`Tx::tlog_hashes`] does, outside a transaction.
+    pub async fn tlog_hashes(&self, indexes: &[u64]) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        let mut found = std::collections::HashMap::with_capacity(indexes.len());
+        for chunk in indexes.chunks(TLOG_HASHES_PER_QUERY) {
+            let sql = hashes_query(chunk.len());
+            let rows = db_run!(self, |p| {
+                // Only numbered placeholders are formatted into the text; the indexes are bound.
+                let mut query =
+                    sqlx::query_as::<_, (i64, Vec<u8>)>(sqlx::AssertSqlSafe(sql.clone()));
+                for index in chunk {
+                    query = query.bind(*index as i64);
+                }
+                query.fetch_all(p).await
+            })?;
+            found.extend(rows);
+        }
+        Ok(in_asked_order(indexes, found))
+    }
+}
+
+/// The most stored hashes read by one query; both SQLite (32,766 since 3.32) and PostgreSQL
+/// (65,535) accept far more bind parameters.
+const TLOG_HASHES_PER_QUERY: usize = 500;
+
+/// `SELECT … WHERE hash_index IN ($1, …, $count)`, the same text on both databases.
+fn hashes_query(count: usize) -> String {
+    let placeholders: Vec<String> = (1..=count).map(|k| format!("${k}")).collect();
+    format!(
+        "SELECT hash_index, hash FROM tlog_hashes WHERE hash_index IN ({})",
+        placeholders.join(", ")
+    )
+}
+
+fn in_asked_order(
+    indexes: &[u64],
+    found: std::collections::HashMap<i64, Vec<u8>>,
+) -> Vec<(i64, Vec<u8>)> {
+    // An index asked twice is answered twice, as the callers' readers expect one answer per
+    // question.
+    indexes
+        .iter()
+        .filter_map(|index| {
+            let index = *index as i64;
+            found.get(&index).cloned().map(|hash| (index, hash))
+        })
+        .collect()
 }

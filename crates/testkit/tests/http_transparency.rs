@@ -79,6 +79,7 @@ async fn append_filler_leaves(db: &Db, count: u64) -> anyhow::Result<()> {
         tx.tlog_insert(
             n as i64,
             &data,
+            None,
             stored_hash_index(0, n) as i64,
             &hashes,
             now,

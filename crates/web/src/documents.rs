@@ -335,6 +335,18 @@ pub(crate) struct VersionEntry {
     pub shown: bool,
 }
 
+/// One transparency-log entry about the document, as the log records it.
+pub(crate) struct LogHistoryEntry {
+    pub index: u64,
+    pub kind_label: &'static str,
+    pub version: i64,
+    pub version_href: String,
+    pub time: String,
+    pub sha256: String,
+    /// The entry's inclusion proof in the tree of the size read with it.
+    pub proof_href: String,
+}
+
 pub(crate) struct DiffLine {
     /// `same`, `added` or `removed`.
     pub kind: &'static str,
@@ -370,6 +382,8 @@ pub(crate) struct DocumentPage {
     pub staff: Option<crate::staff_documents::StaffPanel>,
     pub problems: Problems,
     pub version_state_label: &'static str,
+    /// The document's complete history read from the transparency log (issue 6).
+    pub log_history: Vec<LogHistoryEntry>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -514,6 +528,7 @@ pub(crate) async fn render_document(
         );
     }
     page.problems = problems;
+    page.log_history = log_history_entries(state, &page.base, external_id).await?;
     let status = if view.document.status == document_status::WITHDRAWN {
         // A tombstone: the record is still shown, but the document is gone (410 tells
         // crawlers and mirrors to drop it).
@@ -524,6 +539,31 @@ pub(crate) async fn render_document(
     let mut response = render(page)?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// The document's entries in the transparency log, each with a link to its inclusion proof.
+async fn log_history_entries(
+    state: &AppState,
+    base: &Base,
+    external_id: &str,
+) -> Result<Vec<LogHistoryEntry>, WebError> {
+    let history = state.services.document_log_history(external_id).await?;
+    Ok(history
+        .entries
+        .into_iter()
+        .map(|entry| LogHistoryEntry {
+            index: entry.index,
+            kind_label: crate::log_explorer::kind_label(base.is_en(), &entry.kind),
+            version: entry.version,
+            version_href: format!("{}?version={}", document_href(external_id), entry.version),
+            time: entry.time_rfc3339,
+            sha256: entry.sha256_hex,
+            proof_href: format!(
+                "/transparency/proof/inclusion?index={}&size={}",
+                entry.index, history.tree_size
+            ),
+        })
+        .collect())
 }
 
 fn document_page_content(
@@ -642,6 +682,7 @@ fn document_page_content(
         staff: None,
         problems: Problems::default(),
         version_state_label: state_label(&base, &view.version.row.state),
+        log_history: Vec::new(),
         apply_href: format!(
             "/a/{}/apply?description={}",
             view.agency.slug,

@@ -53,7 +53,7 @@ pub(crate) struct ExplorerQuery {
     before: String,
 }
 
-fn kind_label(en: bool, kind: &str) -> &'static str {
+pub(crate) fn kind_label(en: bool, kind: &str) -> &'static str {
     match (kind, en) {
         ("application_event", false) => "申请办理环节",
         ("application_event", true) => "Application step",
