@@ -10,6 +10,7 @@
 use serde_json::{Value, json};
 
 use crate::RenderError;
+use crate::layout::{PlacedCell, TableLayout, lay_out_table};
 
 /// The most characters in a one-line field such as a title, a name or a date.
 pub const SHORT_TEXT_CHARS_MAX: usize = 1_000;
@@ -32,6 +33,14 @@ pub const TABLE_ROWS_MAX: usize = 2_000;
 pub const TABLE_CELL_SPAN_MAX: usize = 64;
 /// The most footnotes under a report table.
 pub const TABLE_FOOTNOTES_MAX: usize = 100;
+
+/// The most sections in an annual report (the 2021 format has six).
+pub const REPORT_SECTIONS_MAX: usize = 100;
+/// The most paragraphs and tables in an annual report, over all sections.
+pub const REPORT_BLOCKS_MAX: usize = 500;
+/// The most body rows of all the tables of an annual report together (the 2021 format has
+/// about forty), so that many tables cannot add up to what one table may not hold.
+pub const REPORT_TABLE_ROWS_MAX: usize = TABLE_ROWS_MAX;
 
 /// A reply letter (答复书) or any other letter in the layout of an official document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +146,32 @@ impl TableCell {
     }
 }
 
+/// A whole annual report on government information disclosure (国办公开办函〔2021〕30号): the
+/// title, a line under it, and the six sections with their text and tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnualReportPdf {
+    /// The centred title, such as 某某局2026年政府信息公开工作年度报告.
+    pub title: String,
+    /// A line under the title, such as the publication date; may be empty.
+    pub subtitle: String,
+    pub sections: Vec<ReportSection>,
+}
+
+/// One section of the report, such as 一、总体情况, with its paragraphs and tables in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSection {
+    /// The heading as printed, numbering included, such as 一、总体情况.
+    pub heading: String,
+    pub blocks: Vec<ReportBlock>,
+}
+
+/// A piece of a report section: a paragraph of text (indented two characters) or a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportBlock {
+    Paragraph(String),
+    Table(TablePdf),
+}
+
 /// The page orientation a report table gets: wide tables go landscape so that figures keep a
 /// readable size. Nine columns is the annual report's table 三 with its row headers.
 const TABLE_PORTRAIT_COLUMNS_MAX: usize = 8;
@@ -144,7 +179,7 @@ const TABLE_PORTRAIT_COLUMNS_MAX: usize = 8;
 /// Keeps text printable: control characters other than line breaks are dropped (typst would
 /// print nothing useful for them and some PDF readers choke), tabs become spaces, and Windows
 /// line ends become plain ones.
-fn clean_text(text: &str) -> String {
+pub(crate) fn clean_text(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
         .filter_map(|character| match character {
@@ -156,7 +191,11 @@ fn clean_text(text: &str) -> String {
         .collect()
 }
 
-fn checked_text(field: &'static str, text: &str, chars_max: usize) -> Result<Value, RenderError> {
+pub(crate) fn checked_length(
+    field: &'static str,
+    text: &str,
+    chars_max: usize,
+) -> Result<(), RenderError> {
     let char_count = text.chars().count();
     if char_count > chars_max {
         return Err(RenderError::TooLarge {
@@ -165,6 +204,11 @@ fn checked_text(field: &'static str, text: &str, chars_max: usize) -> Result<Val
             actual: char_count,
         });
     }
+    Ok(())
+}
+
+fn checked_text(field: &'static str, text: &str, chars_max: usize) -> Result<Value, RenderError> {
+    checked_length(field, text, chars_max)?;
     Ok(Value::String(clean_text(text)))
 }
 
@@ -237,7 +281,8 @@ pub(crate) fn catalog_data(catalog: &CatalogPdf) -> Result<Value, RenderError> {
     }))
 }
 
-fn cell_data(field: &'static str, cell: &TableCell) -> Result<Value, RenderError> {
+fn checked_cell(field: &'static str, cell: &TableCell) -> Result<(), RenderError> {
+    checked_length(field, &cell.text, PARAGRAPH_CHARS_MAX)?;
     for span in [cell.column_span, cell.row_span] {
         if span == 0 || span > TABLE_CELL_SPAN_MAX {
             return Err(RenderError::InvalidTable {
@@ -247,14 +292,27 @@ fn cell_data(field: &'static str, cell: &TableCell) -> Result<Value, RenderError
             });
         }
     }
+    Ok(())
+}
+
+/// A cell as the templates read it, with the row span the layout kept (cut at the end of the
+/// header rows or of the body).
+fn cell_data(
+    field: &'static str,
+    cell: &TableCell,
+    placed_cell: &PlacedCell,
+) -> Result<Value, RenderError> {
     Ok(json!({
         "text": checked_text(field, &cell.text, PARAGRAPH_CHARS_MAX)?,
-        "colspan": cell.column_span,
-        "rowspan": cell.row_span,
+        "colspan": placed_cell.column_span,
+        "rowspan": placed_cell.row_span,
     }))
 }
 
-pub(crate) fn table_data(table: &TablePdf) -> Result<Value, RenderError> {
+/// Checks the shape and the limits of a report table, cleans its text and places its cells on
+/// the grid. Shared by the PDF and the spreadsheet, so that both accept the same tables and put
+/// each figure in the same column.
+pub(crate) fn checked_table_layout(table: &TablePdf) -> Result<TableLayout, RenderError> {
     let Some(first_header_row) = table.column_header_rows.first() else {
         return Err(RenderError::InvalidTable {
             reason: "a report table needs at least one header row".to_string(),
@@ -267,6 +325,30 @@ pub(crate) fn table_data(table: &TablePdf) -> Result<Value, RenderError> {
     )?;
     checked_count("rows", table.rows.len(), TABLE_ROWS_MAX)?;
     checked_count("footnotes", table.footnotes.len(), TABLE_FOOTNOTES_MAX)?;
+    checked_length("title", &table.title, SHORT_TEXT_CHARS_MAX)?;
+    checked_length("caption", &table.caption, SHORT_TEXT_CHARS_MAX)?;
+    for footnote in &table.footnotes {
+        checked_length("footnotes", footnote, PARAGRAPH_CHARS_MAX)?;
+    }
+    for header_row in &table.column_header_rows {
+        checked_count("column_header_rows", header_row.len(), TABLE_COLUMNS_MAX)?;
+        for cell in header_row {
+            checked_cell("column_header_rows", cell)?;
+        }
+    }
+    for row in &table.rows {
+        checked_count(
+            "rows",
+            row.row_header_cells.len() + row.value_cells.len(),
+            TABLE_COLUMNS_MAX,
+        )?;
+        for cell in &row.row_header_cells {
+            checked_cell("row_header_cells", cell)?;
+        }
+        for cell in &row.value_cells {
+            checked_cell("value_cells", cell)?;
+        }
+    }
     let column_count: usize = first_header_row.iter().map(|cell| cell.column_span).sum();
     if column_count == 0 {
         return Err(RenderError::InvalidTable {
@@ -274,47 +356,127 @@ pub(crate) fn table_data(table: &TablePdf) -> Result<Value, RenderError> {
         });
     }
     checked_count("columns", column_count, TABLE_COLUMNS_MAX)?;
-    let row_header_column_count = table
+    lay_out_table(table, column_count)
+}
+
+/// How many leading columns hold row headers: the widest run of row header cells of any row.
+fn row_header_column_count(table: &TablePdf, layout: &TableLayout) -> usize {
+    table
         .rows
         .iter()
-        .map(|row| {
-            row.row_header_cells
-                .iter()
-                .map(|cell| cell.column_span)
-                .sum::<usize>()
+        .zip(&layout.body_rows)
+        .filter_map(|(row, placed_row)| {
+            placed_row
+                .cells
+                .get(..row.row_header_cells.len())
+                .and_then(|header_cells| header_cells.last())
+                .map(|last_cell| last_cell.column_index + last_cell.column_span)
         })
         .max()
         .unwrap_or(0)
-        .min(column_count);
+        .min(layout.column_count)
+}
 
+/// How wide a text shows, in half-width characters: two for a wide (CJK, full-width)
+/// character, one for others; the widest line counts. Excel's column unit (the width of the
+/// digit 0) is about one of them.
+pub(crate) fn display_width(text: &str) -> usize {
+    text.lines()
+        .map(|line| line.chars().map(character_width).sum::<usize>())
+        .max()
+        .unwrap_or(0)
+}
+
+fn character_width(character: char) -> usize {
+    let is_wide = matches!(u32::from(character),
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD);
+    if is_wide { 2 } else { 1 }
+}
+
+/// The fewest and most Chinese characters a row header column is made wide for, relative to a
+/// figure column, which counts as `ROW_HEADER_CHARS_MIN`.
+const ROW_HEADER_CHARS_MIN: usize = 4;
+const ROW_HEADER_CHARS_MAX: usize = 16;
+
+/// The relative width of each column: one for a figure column, and for a row header column the
+/// characters its longest one-column label needs per row (a label spanning rows can wrap over
+/// them), between `ROW_HEADER_CHARS_MIN` and `ROW_HEADER_CHARS_MAX`, divided by the minimum. So
+/// in table 三 the column of 三、本年度办理结果 (22 rows) stays narrow and the column of
+/// 1.本机关不掌握相关政府信息 gets four figure columns' width.
+fn column_weights(
+    table: &TablePdf,
+    layout: &TableLayout,
+    row_header_column_count: usize,
+) -> Vec<f64> {
+    let mut wanted_chars = vec![ROW_HEADER_CHARS_MIN; row_header_column_count];
+    for (row, placed_row) in table.rows.iter().zip(&layout.body_rows) {
+        for (cell, placed_cell) in row.row_header_cells.iter().zip(&placed_row.cells) {
+            if placed_cell.column_span != 1 {
+                continue;
+            }
+            let Some(wanted) = wanted_chars.get_mut(placed_cell.column_index) else {
+                continue;
+            };
+            let chars_per_row = display_width(&cell.text)
+                .div_ceil(2)
+                .div_ceil(placed_cell.row_span);
+            *wanted = (*wanted).max(chars_per_row.min(ROW_HEADER_CHARS_MAX));
+        }
+    }
+    let mut weights: Vec<f64> = wanted_chars
+        .iter()
+        .map(|&chars| chars as f64 / ROW_HEADER_CHARS_MIN as f64)
+        .collect();
+    weights.resize(layout.column_count, 1.0);
+    weights
+}
+
+pub(crate) fn table_data(table: &TablePdf) -> Result<Value, RenderError> {
+    let layout = checked_table_layout(table)?;
     let mut header_rows = Vec::with_capacity(table.column_header_rows.len());
-    for header_row in &table.column_header_rows {
-        checked_count("column_header_rows", header_row.len(), TABLE_COLUMNS_MAX)?;
-        header_rows.push(
-            header_row
-                .iter()
-                .map(|cell| cell_data("column_header_rows", cell))
-                .collect::<Result<Vec<_>, _>>()?,
-        );
+    for (header_row, placed_row) in table.column_header_rows.iter().zip(&layout.header_rows) {
+        let cells = header_row
+            .iter()
+            .zip(&placed_row.cells)
+            .map(|(cell, placed_cell)| cell_data("column_header_rows", cell, placed_cell))
+            .collect::<Result<Vec<_>, _>>()?;
+        header_rows.push(json!({
+            "cells": cells,
+            "padding": placed_row.uncovered_position_count,
+        }));
     }
     let mut rows = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        checked_count(
-            "rows",
-            row.row_header_cells.len() + row.value_cells.len(),
-            TABLE_COLUMNS_MAX,
-        )?;
+    for (row, placed_row) in table.rows.iter().zip(&layout.body_rows) {
+        let (placed_header_cells, placed_value_cells) =
+            placed_row.cells.split_at(row.row_header_cells.len());
         let row_header_cells = row
             .row_header_cells
             .iter()
-            .map(|cell| cell_data("row_header_cells", cell))
+            .zip(placed_header_cells)
+            .map(|(cell, placed_cell)| cell_data("row_header_cells", cell, placed_cell))
             .collect::<Result<Vec<_>, _>>()?;
         let value_cells = row
             .value_cells
             .iter()
-            .map(|cell| cell_data("value_cells", cell))
+            .zip(placed_value_cells)
+            .map(|(cell, placed_cell)| cell_data("value_cells", cell, placed_cell))
             .collect::<Result<Vec<_>, _>>()?;
-        rows.push(json!({ "headers": row_header_cells, "values": value_cells }));
+        rows.push(json!({
+            "headers": row_header_cells,
+            "values": value_cells,
+            "padding": placed_row.uncovered_position_count,
+        }));
     }
     let footnotes = table
         .footnotes
@@ -324,12 +486,66 @@ pub(crate) fn table_data(table: &TablePdf) -> Result<Value, RenderError> {
     Ok(json!({
         "title": checked_text("title", &table.title, SHORT_TEXT_CHARS_MAX)?,
         "caption": checked_text("caption", &table.caption, SHORT_TEXT_CHARS_MAX)?,
-        "column_count": column_count,
-        "row_header_column_count": row_header_column_count,
-        "landscape": column_count > TABLE_PORTRAIT_COLUMNS_MAX,
+        "column_count": layout.column_count,
+        "column_weights": column_weights(table, &layout, row_header_column_count(table, &layout)),
+        "landscape": layout.column_count > TABLE_PORTRAIT_COLUMNS_MAX,
         "header_rows": header_rows,
         "rows": rows,
         "footnotes": footnotes,
+    }))
+}
+
+/// The report as its template reads it. Consecutive sections that hold a table wider than a
+/// portrait page takes are grouped into one landscape run of pages, so that a section's heading
+/// stays on the page of its table and two wide tables in a row share their pages.
+pub(crate) fn annual_report_data(report: &AnnualReportPdf) -> Result<Value, RenderError> {
+    checked_count("sections", report.sections.len(), REPORT_SECTIONS_MAX)?;
+    let blocks = report.sections.iter().flat_map(|section| &section.blocks);
+    checked_count("blocks", blocks.clone().count(), REPORT_BLOCKS_MAX)?;
+    let table_row_count = blocks
+        .filter_map(|block| match block {
+            ReportBlock::Table(table) => Some(table.rows.len()),
+            ReportBlock::Paragraph(_) => None,
+        })
+        .sum();
+    checked_count("rows", table_row_count, REPORT_TABLE_ROWS_MAX)?;
+
+    let mut page_runs: Vec<(bool, Vec<Value>)> = Vec::new();
+    for section in &report.sections {
+        let mut is_landscape = false;
+        let mut blocks = Vec::with_capacity(section.blocks.len());
+        for block in &section.blocks {
+            blocks.push(match block {
+                ReportBlock::Paragraph(text) => json!({
+                    "kind": "paragraph",
+                    "text": checked_text("paragraph", text, PARAGRAPH_CHARS_MAX)?,
+                }),
+                ReportBlock::Table(table) => {
+                    let table = table_data(table)?;
+                    is_landscape |= table["landscape"] == true;
+                    json!({ "kind": "table", "table": table })
+                }
+            });
+        }
+        let section = json!({
+            "heading": checked_text("heading", &section.heading, SHORT_TEXT_CHARS_MAX)?,
+            "blocks": blocks,
+        });
+        match page_runs.last_mut() {
+            Some((run_is_landscape, sections)) if *run_is_landscape == is_landscape => {
+                sections.push(section);
+            }
+            _ => page_runs.push((is_landscape, vec![section])),
+        }
+    }
+    let page_runs: Vec<Value> = page_runs
+        .into_iter()
+        .map(|(is_landscape, sections)| json!({ "landscape": is_landscape, "sections": sections }))
+        .collect();
+    Ok(json!({
+        "title": checked_text("title", &report.title, SHORT_TEXT_CHARS_MAX)?,
+        "subtitle": checked_text("subtitle", &report.subtitle, SHORT_TEXT_CHARS_MAX)?,
+        "page_runs": page_runs,
     }))
 }
 
@@ -405,7 +621,10 @@ mod tests {
         };
         let data = table_data(&table).expect("valid table");
         assert_eq!(data["column_count"], 10);
-        assert_eq!(data["row_header_column_count"], 2);
+        assert_eq!(
+            data["column_weights"],
+            json!([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+        );
         assert_eq!(data["landscape"], true);
     }
 }

@@ -1,6 +1,6 @@
 //! Printable PDFs for Gongkai: the reply letter (答复书) of an application, the paper catalog of
-//! Art. 25 and report tables such as those of the annual report, typeset by typst (as a library)
-//! with embedded CJK fonts.
+//! Art. 25, report tables and the whole annual report, typeset by typst (as a library) with
+//! embedded CJK fonts; and the same report tables as an Excel workbook (`write_workbook`).
 //!
 //! A `Renderer` is created once: it finds the fonts, builds typst's standard library and parses
 //! the vendored templates. Each `render_*` call takes plain data, hands it to a template as a
@@ -13,6 +13,8 @@
 
 mod documents;
 mod fonts;
+mod layout;
+mod workbook;
 mod world;
 
 use std::path::PathBuf;
@@ -27,12 +29,16 @@ use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
 pub use crate::documents::{
-    CATALOG_ROWS_MAX, CATALOG_SECTIONS_MAX, CatalogPdf, CatalogRow, CatalogSection,
-    LETTER_PARAGRAPHS_MAX, LetterPdf, PARAGRAPH_CHARS_MAX, SHORT_TEXT_CHARS_MAX,
+    AnnualReportPdf, CATALOG_ROWS_MAX, CATALOG_SECTIONS_MAX, CatalogPdf, CatalogRow,
+    CatalogSection, LETTER_PARAGRAPHS_MAX, LetterPdf, PARAGRAPH_CHARS_MAX, REPORT_BLOCKS_MAX,
+    REPORT_SECTIONS_MAX, REPORT_TABLE_ROWS_MAX, ReportBlock, ReportSection, SHORT_TEXT_CHARS_MAX,
     TABLE_CELL_SPAN_MAX, TABLE_COLUMNS_MAX, TABLE_FOOTNOTES_MAX, TABLE_HEADER_ROWS_MAX,
     TABLE_ROWS_MAX, TableCell, TablePdf, TableRow,
 };
 use crate::fonts::FontCollection;
+pub use crate::workbook::{
+    SHEET_NAME_UTF16_UNITS_MAX, WORKBOOK_SHEETS_MAX, WorkbookSheet, write_workbook,
+};
 use crate::world::{DATA_FILE_PATH, DocumentWorld, SharedWorld, project_file_id};
 
 /// Where Debian's `fonts-noto-cjk` puts Noto Serif CJK and Noto Sans CJK (regular and bold),
@@ -55,7 +61,16 @@ const TYPST_CACHE_AGE_MAX: usize = 10;
 
 const LETTER_TEMPLATE: &str = include_str!("../templates/letter.typ");
 const CATALOG_TEMPLATE: &str = include_str!("../templates/catalog.typ");
-const TABLE_TEMPLATE: &str = include_str!("../templates/table.typ");
+/// The grid of a report table, put in front of both templates that draw report tables, since
+/// a template can read no file but itself and its data.
+const TABLE_TEMPLATE: &str = concat!(
+    include_str!("../templates/report_table.typ"),
+    include_str!("../templates/table.typ")
+);
+const ANNUAL_REPORT_TEMPLATE: &str = concat!(
+    include_str!("../templates/report_table.typ"),
+    include_str!("../templates/annual_report.typ")
+);
 
 /// Everything that can go wrong while producing a PDF.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +99,10 @@ pub enum RenderError {
     /// Typst laid the document out but could not write it as PDF.
     #[error("PDF export failed: {message}")]
     Export { message: String },
+    /// rust_xlsxwriter refused the workbook. The names and the shape are made valid before
+    /// writing, so this is a bug in this crate, never a property of user text.
+    #[error("XLSX export failed: {message}")]
+    Spreadsheet { message: String },
 }
 
 /// Where to look for fonts. Files are used as they are; directories are searched (a few levels
@@ -109,6 +128,7 @@ pub struct Renderer {
     letter_template: Source,
     catalog_template: Source,
     table_template: Source,
+    annual_report_template: Source,
     /// The font families handed to the templates as JSON, computed once.
     font_data: serde_json::Value,
 }
@@ -147,6 +167,10 @@ impl Renderer {
             project_file_id("/table.typ").map_err(template_error)?,
             TABLE_TEMPLATE.to_string(),
         );
+        let annual_report_template = Source::new(
+            project_file_id("/annual_report.typ").map_err(template_error)?,
+            ANNUAL_REPORT_TEMPLATE.to_string(),
+        );
         let book = LazyHash::new(fonts.book.clone());
         Ok(Self {
             shared: SharedWorld {
@@ -158,6 +182,7 @@ impl Renderer {
             letter_template,
             catalog_template,
             table_template,
+            annual_report_template,
             font_data,
         })
     }
@@ -185,6 +210,13 @@ impl Renderer {
     pub fn render_table_report(&self, table: &TablePdf) -> Result<Vec<u8>, RenderError> {
         let data = documents::table_data(table)?;
         self.render(&self.table_template, data)
+    }
+
+    /// The whole annual report: title, subtitle, sections of paragraphs and tables. Sections
+    /// holding a table of more than eight columns are set on landscape pages.
+    pub fn render_annual_report(&self, report: &AnnualReportPdf) -> Result<Vec<u8>, RenderError> {
+        let data = documents::annual_report_data(report)?;
+        self.render(&self.annual_report_template, data)
     }
 
     fn render(
@@ -308,6 +340,29 @@ mod tests {
             (
                 &renderer.table_template,
                 documents::table_data(&table).expect("table data"),
+            ),
+            (
+                &renderer.annual_report_template,
+                documents::annual_report_data(&AnnualReportPdf {
+                    title: "某某局2026年政府信息公开工作年度报告".to_string(),
+                    subtitle: "2027年1月20日".to_string(),
+                    sections: vec![
+                        ReportSection {
+                            heading: "一、总体情况".to_string(),
+                            blocks: vec![ReportBlock::Paragraph("正文。".to_string())],
+                        },
+                        ReportSection {
+                            heading: "三、收到和处理政府信息公开申请情况".to_string(),
+                            blocks: vec![ReportBlock::Table(TablePdf {
+                                column_header_rows: vec![
+                                    (1..=10).map(|n| TableCell::new(n.to_string())).collect(),
+                                ],
+                                ..table.clone()
+                            })],
+                        },
+                    ],
+                })
+                .expect("annual report data"),
             ),
         ];
         for (template, mut data) in cases {

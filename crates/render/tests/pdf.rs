@@ -11,9 +11,11 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod common;
+
 use gongkai_render::{
-    CatalogPdf, CatalogRow, CatalogSection, LetterPdf, RenderError, Renderer, RendererConfig,
-    TableCell, TablePdf, TableRow,
+    AnnualReportPdf, CatalogPdf, CatalogRow, CatalogSection, LetterPdf, RenderError, Renderer,
+    RendererConfig, ReportBlock, ReportSection, TableCell, TablePdf, TableRow,
 };
 
 const POPPLER_TOOLS: &[&str] = &["pdftotext", "pdftoppm", "pdffonts", "pdfinfo"];
@@ -497,4 +499,211 @@ fn oversized_input_is_refused_before_typesetting() {
         .render_catalog(&catalog_with_rows(gongkai_render::CATALOG_ROWS_MAX + 1))
         .expect_err("too many rows");
     assert!(matches!(error, RenderError::TooLarge { field: "rows", .. }));
+}
+
+/// The six section headings of the 2021 format.
+const REPORT_HEADINGS: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
+fn annual_report() -> AnnualReportPdf {
+    let paragraph = |text: &str| ReportBlock::Paragraph(text.to_string());
+    let blocks_by_section = vec![
+        vec![
+            paragraph(
+                "2026年，某某局坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实\
+                 《中华人民共和国政府信息公开条例》，全面推进政府信息公开工作。",
+            ),
+            paragraph("本报告中所列数据的统计期限自2026年1月1日起至2026年12月31日止。"),
+        ],
+        vec![
+            ReportBlock::Table(common::table_two_regulations()),
+            ReportBlock::Table(common::table_two_fees()),
+        ],
+        vec![ReportBlock::Table(common::table_three())],
+        vec![ReportBlock::Table(common::table_four())],
+        vec![paragraph(
+            "一是部分栏目更新不够及时；二是解读形式较为单一。",
+        )],
+        vec![paragraph(
+            "依据《政府信息公开信息处理费管理办法》规定，本机关2026年度未收取信息处理费。",
+        )],
+    ];
+    AnnualReportPdf {
+        title: "某某局2026年政府信息公开工作年度报告".to_string(),
+        subtitle: "（2027年1月20日发布）".to_string(),
+        sections: REPORT_HEADINGS
+            .iter()
+            .zip(blocks_by_section)
+            .map(|(heading, blocks)| ReportSection {
+                heading: heading.to_string(),
+                blocks,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn the_annual_report_has_every_heading_paragraph_row_label_and_figure() {
+    let Some(renderer) = renderer_or_skip("annual_report") else {
+        return;
+    };
+    let pdf = renderer
+        .render_annual_report(&annual_report())
+        .expect("render annual report");
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let path = write_pdf("annual-report", &pdf);
+    assert_fonts_embedded(&pdf, &path);
+    let mut expected = vec![
+        "某某局2026年政府信息公开工作年度报告",
+        "（2027年1月20日发布）",
+        "《中华人民共和国政府信息公开条例》",
+        "本报告中所列数据的统计期限自2026年1月1日起至2026年12月31日止。",
+        "依据《政府信息公开信息处理费管理办法》规定",
+        // Section 二: a sub-table's title, a row label and its figures, a decimal.
+        "第二十条第（一）项",
+        "行政规范性文件",
+        "248",
+        "1520.75",
+        // Table 三: the header, the rows outside 三、本年度办理结果 and that merged label.
+        "申请人情况",
+        "法人或其他组织",
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+        "三、本年度办理结果",
+        "四、结转下年度继续办理",
+        "注：数据统计期间为2026年1月1日至2026年12月31日。",
+        // Table 四.
+        "行政复议",
+        "行政诉讼",
+        "未经复议直接起诉",
+        "复议后起诉",
+        "结果维持",
+        "尚未审结",
+    ];
+    expected.extend(REPORT_HEADINGS);
+    expected.extend(common::TABLE_THREE_APPLICANT_COLUMNS);
+    let figures = [
+        common::NEW_APPLICATIONS_NATURAL_PERSONS,
+        common::CARRIED_OVER_NATURAL_PERSONS,
+        common::RESULTS_TOTAL_NATURAL_PERSONS,
+        common::CARRIED_FORWARD_NATURAL_PERSONS,
+    ]
+    .map(|figure| figure.to_string());
+    expected.extend(figures.iter().map(String::as_str));
+    assert_contains_all(&path, &expected);
+    // Every row label of table 三, the ones under merged labels included. A label that wraps
+    // inside its cell has its lines apart in pdftotext's reading order (a neighbouring cell's
+    // text comes between them), so the labels are looked for in the order typst wrote the text
+    // (`-raw`), where each cell's lines follow each other.
+    let raw_text = squeezed(
+        &String::from_utf8(run_tool("pdftotext", &["-raw", "-enc", "UTF-8"], &path))
+            .expect("UTF-8 text"),
+    );
+    for label in common::table_three_row_labels() {
+        assert!(
+            raw_text.contains(&squeezed(label)),
+            "row label {label:?} not found in:\n{raw_text}"
+        );
+    }
+    // Table 四's fifteen figures, in their order in the row.
+    let table_four_text = squeezed(&extracted_text(&path, None));
+    let table_four_row = common::TABLE_FOUR_FIGURES.concat();
+    assert!(
+        table_four_text.contains(&table_four_row),
+        "table 四's row {table_four_row} not found in:\n{table_four_text}"
+    );
+
+    // Sections 一 and 二 are portrait, 三 and 四 (ten and fifteen columns) landscape, five and
+    // six portrait again, and every page carries its number.
+    let (pages, _) = page_count_and_size(&path);
+    assert!(pages >= 3, "{pages} pages");
+    let page_sizes = page_sizes(&path, pages);
+    assert!(
+        page_sizes[0].starts_with("595.276 x 841.89"),
+        "{page_sizes:?}"
+    );
+    assert!(
+        page_sizes
+            .iter()
+            .any(|size| size.starts_with("841.89 x 595.276")),
+        "no landscape page: {page_sizes:?}"
+    );
+    for page in 1..=pages {
+        let page_text = squeezed(&extracted_text(&path, Some(page)));
+        assert!(
+            page_text.contains(&format!("第{page}页"))
+                && page_text.contains(&format!("共{pages}页")),
+            "page {page} lacks its number"
+        );
+        let is_landscape = page_sizes[page - 1].starts_with("841.89 x 595.276");
+        let has_wide_table = page_text.contains("申请人情况") || page_text.contains("行政复议");
+        assert_eq!(
+            is_landscape,
+            has_wide_table,
+            "page {page} ({}) and its table disagree",
+            page_sizes[page - 1]
+        );
+    }
+    eprintln!("annual report: {} bytes, {pages} pages", pdf.len());
+}
+
+/// The size of each page, from pdfinfo's per-page listing.
+fn page_sizes(pdf_path: &Path, pages: usize) -> Vec<String> {
+    let last_page = pages.to_string();
+    let info = String::from_utf8(run_tool(
+        "pdfinfo",
+        &["-f", "1", "-l", &last_page],
+        pdf_path,
+    ))
+    .expect("UTF-8 info");
+    let sizes: Vec<String> = info
+        .lines()
+        .filter(|line| line.starts_with("Page") && line.contains("size:"))
+        .filter_map(|line| line.split_once("size:"))
+        .map(|(_, size)| size.trim().to_string())
+        .collect();
+    assert_eq!(sizes.len(), pages, "{info}");
+    sizes
+}
+
+#[test]
+fn a_report_table_whose_cells_do_not_fit_is_refused_before_typesetting() {
+    let Some(renderer) = renderer_or_skip("report_invalid") else {
+        return;
+    };
+    let mut report = annual_report();
+    let mut table = common::table_four();
+    table.rows[0].value_cells.push(TableCell::new("16"));
+    report.sections[3].blocks = vec![ReportBlock::Table(table)];
+    let error = renderer
+        .render_annual_report(&report)
+        .expect_err("a sixteenth figure in a table of fifteen columns");
+    assert!(matches!(error, RenderError::InvalidTable { .. }), "{error}");
+
+    let mut report = annual_report();
+    report.sections = (0..=gongkai_render::REPORT_SECTIONS_MAX)
+        .map(|number| ReportSection {
+            heading: number.to_string(),
+            blocks: Vec::new(),
+        })
+        .collect();
+    let error = renderer
+        .render_annual_report(&report)
+        .expect_err("too many sections");
+    assert!(
+        matches!(
+            error,
+            RenderError::TooLarge {
+                field: "sections",
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
