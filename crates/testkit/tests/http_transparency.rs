@@ -334,3 +334,101 @@ async fn a_second_process_with_the_same_key_file_serves_the_same_checkpoint() ->
     std::fs::remove_dir_all(key_path.parent().unwrap_or(&key_path)).ok();
     Ok(())
 }
+
+fn history_law_line(id: &str, body: &str) -> String {
+    serde_json::json!({
+        "id": id, "title": "存证历史示范条例", "issuer": "国务院", "date": "2020-01-01",
+        "valid_from": null, "level": "行政法规", "category": "行政法规", "expired": false,
+        "header": ["公布日期"], "body": body,
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_documents_page_lists_its_history_read_from_the_log() -> anyhow::Result<()> {
+    let (key_path, signer) = key_file()?;
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        s.seed_demo_if_empty().await?;
+        // Two documents whose ids share a prefix, and other records in between.
+        s.import_laws_jsonl(
+            "demo-city",
+            [
+                history_law_line("lrb-hist0001", "第一条 示范。"),
+                history_law_line("lrb-hist00010", "第一条 另一份。"),
+            ]
+            .into_iter()
+            .map(Ok),
+        )
+        .await?;
+        append_filler_leaves(&s.db, 3).await?;
+        s.import_laws_jsonl(
+            "demo-city",
+            std::iter::once(Ok(history_law_line(
+                "lrb-hist0001",
+                "第一条 示范，已更正。",
+            ))),
+        )
+        .await?;
+
+        let history = s.document_log_history("lrb-hist0001").await?;
+        let kinds: Vec<(&str, i64)> = history
+            .entries
+            .iter()
+            .map(|e| (e.kind.as_str(), e.version))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("document_version_published", 1),
+                ("document_version_corrected", 2)
+            ],
+            "{}",
+            db.label
+        );
+        assert!(history.entries[1].index > history.entries[0].index + 3);
+        assert_eq!(
+            s.document_log_history("lrb-hist00010").await?.entries.len(),
+            1
+        );
+
+        // The page lists both entries, and each proof link proves the entry's leaf.
+        let mut app = process(s.clone(), signer.clone()).await?;
+        let page = app.get("/documents/lrb-hist0001").await?;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("log-history-title"), "{}", db.label);
+        let head = s.tree_head().await?;
+        for entry in &history.entries {
+            let href = format!(
+                "/transparency/proof/inclusion?index={}&size={}",
+                entry.index, head.size
+            );
+            let escaped = href.replace('&', "&#38;");
+            assert!(
+                page.body.contains(&escaped) || page.body.contains(&href.replace('&', "&amp;")),
+                "no proof link {href}"
+            );
+            assert!(page.body.contains(&entry.sha256_hex));
+            let proof = app.get(&href).await?.json();
+            let proof = gongkai_domain::tlog::RecordProof(
+                proof["proof"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|h| Hash::from_base64(h.as_str().unwrap_or_default()))
+                    .collect::<Result<_, _>>()?,
+            );
+            let data = s.log_entries(entry.index as i64, 1).await?;
+            gongkai_domain::tlog::check_record(
+                &proof,
+                head.size,
+                head.root,
+                entry.index,
+                record_hash(&data[0].1),
+            )?;
+        }
+        db.finish().await;
+    }
+    std::fs::remove_dir_all(key_path.parent().unwrap_or(&key_path)).ok();
+    Ok(())
+}
