@@ -45,8 +45,8 @@ pub use gongkai_store::{
     Backend, CatalogItemRow, Db, DocumentFacet, DocumentListFilter, DocumentRow, DocumentVersionRow,
 };
 pub use outbox::*;
-pub use reminders::*;
 pub use remedies::*;
+pub use reminders::*;
 pub use report::*;
 pub use search::SearchState;
 pub use staff::*;

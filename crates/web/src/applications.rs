@@ -53,7 +53,6 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/staff/applications", get(staff_queue))
         .route("/staff/dashboard", get(dashboard))
-        .route("/staff/report", get(report_table3))
         .route(
             "/staff/applications/new",
             get(register_page).post(register_submit),
@@ -777,7 +776,7 @@ fn reply_kind_label(lang: Lang, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-async fn application_view_page(
+pub(crate) async fn application_view_page(
     state: &AppState,
     ctx: &Ctx,
     view: ApplicationView,
@@ -962,7 +961,13 @@ async fn application_view_page(
     } else {
         None
     };
+    let remedies = if is_staff_view {
+        Some(crate::annual_report::remedy_section(state, ctx, actor, row.id).await?)
+    } else {
+        None
+    };
     Ok(ApplicationPage {
+        remedies,
         prereview,
         may_rate: is_applicant && stage_is_answered(stage),
         may_upload: (is_applicant && stage.is_open()) || is_staff_view,
@@ -1616,75 +1621,6 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         return Err(WebError::Status(StatusCode::FORBIDDEN));
     }
     render(crate::templates::DashboardPage { base, agencies })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ReportQuery {
-    year: String,
-    row: String,
-    column: String,
-}
-
-/// Table 三 of the annual report, recomputed from the applications, with every cell linked to
-/// the applications it counts and every consistency rule checked.
-async fn report_table3(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    query: Result<Query<ReportQuery>, QueryRejection>,
-) -> Result<Response, WebError> {
-    let actor = ctx.require_actor()?.clone();
-    let query = query.map(|Query(q)| q).unwrap_or_default();
-    let tree = state.services.agency_tree().await?;
-    let agency = tree
-        .agencies
-        .iter()
-        .find(|a| !state.services.roles_in_agency(&actor, a.id).is_empty())
-        .ok_or(WebError::Status(StatusCode::FORBIDDEN))?;
-    let year: i32 = if query.year.is_empty() {
-        state.services.clock.today_in_china().year()
-    } else {
-        query
-            .year
-            .trim()
-            .parse()
-            .map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?
-    };
-    let report = state
-        .services
-        .annual_table3(Some(&actor), agency.id, year)
-        .await?;
-    let table = &report.table;
-    let base = Base::new(&ctx, "report.title");
-    let rows = table
-        .rows
-        .iter()
-        .zip(table.cells.iter())
-        .map(|(row, cells)| crate::templates::ReportRowView {
-            label: row.label(),
-            code: row.code(),
-            cells: cells.iter().enumerate().map(|(i, n)| (i, *n)).collect(),
-        })
-        .collect();
-    let drill = match (
-        table.rows.iter().position(|r| r.code() == query.row),
-        query.column.parse::<usize>().ok().filter(|c| *c < 6),
-    ) {
-        (Some(r), Some(c)) => Some(crate::templates::DrillView {
-            row_label: table.rows[r].label(),
-            column_label: gongkai_domain::report::COLUMN_LABELS[c],
-            references: table.references[r][c].clone(),
-        }),
-        _ => None,
-    };
-    render(crate::templates::ReportPage {
-        agency_name: base.pick(&agency.name_zh, &agency.name_en).to_string(),
-        base,
-        year,
-        rows,
-        problems: report.problems.iter().map(ToString::to_string).collect(),
-        drill,
-    })
 }
 
 /// The site inbox: every notice sent to the signed-in person, e-mailed or not.

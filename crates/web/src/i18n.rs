@@ -1220,8 +1220,13 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "report.title",
-        "年度报告：收到和处理政府信息公开申请情况",
-        "Annual report: applications received and handled",
+        "政府信息公开工作年度报告（编制）",
+        "Annual report on open government information (compiling)",
+    ),
+    (
+        "report.public_title",
+        "政府信息公开工作年度报告",
+        "Annual reports on open government information",
     ),
     (
         "report.table3",
@@ -1230,8 +1235,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "report.intro",
-        "本表按国办公开办函〔2021〕30号格式，根据每件申请的收到日期和办结情况实时计算；点击数字可查看计入该格的申请。",
-        "Computed live from each application's receipt and outcome, in the format of 国办公开办函〔2021〕30号; follow a number to the applications it counts.",
+        "本报告按国办公开办函〔2021〕30号格式，根据已公开文件、每件申请的收到日期和办结情况、复议诉讼记录及各部门填报数据实时计算；点击表三、表四中的数字可查看计入该格的申请或案件。",
+        "Computed live in the format of 国办公开办函〔2021〕30号 from the documents published, each application's receipt and outcome, the remedies recorded and the figures departments enter; follow a number in tables 三 and 四 to what it counts.",
     ),
     ("report.year", "年度", "Year"),
     ("report.show", "显示", "Show"),
@@ -1263,6 +1268,75 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "is outside the log's range",
     ),
     ("problem.year_invalid", "年度无效", "is not a valid year"),
+    (
+        "problem.consistency_rules_fail",
+        "勾稽关系未通过，报告不能发布",
+        "fails a consistency rule, so it cannot be published",
+    ),
+    (
+        "problem.count_invalid",
+        "应为不小于0的整数",
+        "must be a whole number, 0 or more",
+    ),
+    (
+        "problem.amount_invalid",
+        "应为金额（元），最多两位小数",
+        "must be an amount in yuan with at most two decimals",
+    ),
+    (
+        "problem.choice_invalid",
+        "请从列表中选择",
+        "must be one of the choices",
+    ),
+    (
+        "problem.before_known_on",
+        "不能早于知道该行为的日期",
+        "cannot be before the date the conduct became known",
+    ),
+    (
+        "problem.before_filed_on",
+        "不能早于提起日期",
+        "cannot be before the filing date",
+    ),
+    (
+        "problem.in_future",
+        "不能晚于今天",
+        "cannot be in the future",
+    ),
+    ("field.overview", "总体情况", "Overview"),
+    (
+        "field.problems_and_improvements",
+        "存在的主要问题及改进情况",
+        "Problems and improvements",
+    ),
+    ("field.other_matters", "其他需要报告的事项", "Other matters"),
+    (
+        "field.licensing_decisions",
+        "行政许可",
+        "Licensing decisions",
+    ),
+    ("field.penalty_decisions", "行政处罚", "Penalty decisions"),
+    ("field.coercion_decisions", "行政强制", "Coercive measures"),
+    (
+        "field.administrative_fees_yuan",
+        "行政事业性收费",
+        "Administrative fees",
+    ),
+    ("field.report", "年度报告", "Annual report"),
+    (
+        "field.known_on",
+        "知道该行为的日期",
+        "Date the conduct became known",
+    ),
+    ("field.filed_on", "提起日期", "Filing date"),
+    (
+        "field.body_name",
+        "复议机关或法院",
+        "Reviewing body or court",
+    ),
+    ("field.case_number", "案号", "Case number"),
+    ("field.decided_on", "决定日期", "Decision date"),
+    ("field.outcome", "结果", "Outcome"),
     (
         "problem.invalid_document_number",
         "文号格式应为“机关代字〔年份〕序号号”，例如 国办发〔2024〕12号",

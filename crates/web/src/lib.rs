@@ -9,6 +9,7 @@
 
 mod account;
 mod admin;
+pub mod annual_report;
 pub mod api;
 mod applications;
 mod ctx;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(applications::routes())
+        .merge(annual_report::routes())
         .merge(transparency::routes())
         .merge(documents::routes())
         .merge(staff_documents::routes())

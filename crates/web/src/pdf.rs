@@ -59,7 +59,7 @@ fn render_failure(error: RenderError) -> WebError {
     }
 }
 
-async fn typeset<F>(state: &AppState, job: F) -> Result<Vec<u8>, WebError>
+pub(crate) async fn typeset<F>(state: &AppState, job: F) -> Result<Vec<u8>, WebError>
 where
     F: FnOnce(&Renderer) -> Result<Vec<u8>, RenderError> + Send + 'static,
 {

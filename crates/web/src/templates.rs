@@ -578,6 +578,8 @@ pub(crate) struct ApplicationPage {
     pub attachments: Vec<AttachmentView>,
     /// The machine's first reading for staff (issue 7: AI预审); `None` for the applicant.
     pub prereview: Option<PrereviewView>,
+    /// Complaints, reconsideration and litigation about this application (Art. 51), for staff.
+    pub remedies: Option<crate::annual_report::RemedySectionView>,
 }
 
 /// The pre-review's proposed kind, its reasons, and published documents that may already
@@ -633,29 +635,6 @@ pub(crate) struct AgencyWorkload {
 pub(crate) struct DashboardPage {
     pub base: Base,
     pub agencies: Vec<AgencyWorkload>,
-}
-
-pub(crate) struct ReportRowView {
-    pub label: String,
-    pub code: String,
-    pub cells: Vec<(usize, u64)>,
-}
-
-pub(crate) struct DrillView {
-    pub row_label: String,
-    pub column_label: &'static str,
-    pub references: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "report_table3.html")]
-pub(crate) struct ReportPage {
-    pub base: Base,
-    pub agency_name: String,
-    pub year: i32,
-    pub rows: Vec<ReportRowView>,
-    pub problems: Vec<String>,
-    pub drill: Option<DrillView>,
 }
 
 pub(crate) struct NoticeView {
