@@ -171,8 +171,8 @@ impl Table2 {
         let mut warnings = Vec::new();
         for (index, class) in NormativeClass::ALL.iter().enumerate() {
             let this = &self.documents[index];
-            let expected = (previous.documents[index].in_force + this.issued)
-                .saturating_sub(this.abolished);
+            let expected =
+                (previous.documents[index].in_force + this.issued).saturating_sub(this.abolished);
             if expected != this.in_force {
                 warnings.push(format!(
                     "{}: 现行有效件数 {} differs from last year's {} + 本年制发 {} − 本年废止 {} = {expected}",
@@ -285,7 +285,8 @@ impl AnnualReport {
     pub fn compute(inputs: &ReportInputs<'_>) -> AnnualReport {
         let year = inputs.year;
         let table2 = Table2::compute(year, inputs.documents, inputs.figures.clone());
-        let previous_table2 = Table2::compute(year - 1, inputs.documents, EnteredFigures::default());
+        let previous_table2 =
+            Table2::compute(year - 1, inputs.documents, EnteredFigures::default());
         let table3 = Table3::compute(year, inputs.applications);
         let recomputed_previous;
         let previous_table3 = match inputs.published_previous_table3 {
@@ -318,7 +319,10 @@ impl AnnualReport {
 
     /// The title, e.g. 某某市人民政府2026年政府信息公开工作年度报告.
     pub fn title(&self) -> String {
-        format!("{}{}年政府信息公开工作年度报告", self.agency_name, self.year)
+        format!(
+            "{}{}年政府信息公开工作年度报告",
+            self.agency_name, self.year
+        )
     }
 
     /// Section 一: the staff's overview, opened by a paragraph stating the year's figures so
@@ -604,8 +608,8 @@ impl AnnualReport {
 
     /// Table 三 with the official three-level header and merged row labels.
     pub fn table3_layout(&self) -> GridTable {
-        use crate::report::{COLUMN_LABELS, Table3Row};
         use crate::reply::{REPORT_SECTION_LABEL, REPORT_TOTAL_ROW_LABEL, ReplyKind};
+        use crate::report::{COLUMN_LABELS, Table3Row};
         let header_rows = vec![
             vec![
                 GridCell::spanning(TABLE3_CORNER_TEXT, 3, 3),
@@ -633,11 +637,7 @@ impl AnnualReport {
         };
         let mut rows = vec![
             GridRow {
-                header_cells: vec![GridCell::spanning(
-                    crate::report::ROW_NEWLY_RECEIVED,
-                    3,
-                    1,
-                )],
+                header_cells: vec![GridCell::spanning(crate::report::ROW_NEWLY_RECEIVED, 3, 1)],
                 value_cells: figures(Table3Row::NewlyReceived),
             },
             GridRow {
@@ -677,11 +677,7 @@ impl AnnualReport {
             value_cells: figures(Table3Row::OutcomeTotal),
         });
         rows.push(GridRow {
-            header_cells: vec![GridCell::spanning(
-                crate::report::ROW_CARRIED_FORWARD,
-                3,
-                1,
-            )],
+            header_cells: vec![GridCell::spanning(crate::report::ROW_CARRIED_FORWARD, 3, 1)],
             value_cells: figures(Table3Row::CarriedForward),
         });
         GridTable {
@@ -707,9 +703,7 @@ impl AnnualReport {
                 .collect(),
         ];
         let value_cells = (0..3)
-            .flat_map(|group| {
-                (0..5).map(move |column| (group, column))
-            })
+            .flat_map(|group| (0..5).map(move |column| (group, column)))
             .map(|(group, column)| {
                 GridCell::figure(
                     self.table4.cells[group][column],

@@ -261,7 +261,9 @@ pub fn decision_deadline(
         (RemedyKind::Complaint, _) => return None,
         (RemedyKind::Reconsideration, true) => (
             accepted_on + Duration::days(30),
-            format!("30 days from acceptance on {accepted_on}, simplified procedure (行政复议法 Art. 62 ¶2)"),
+            format!(
+                "30 days from acceptance on {accepted_on}, simplified procedure (行政复议法 Art. 62 ¶2)"
+            ),
         ),
         (RemedyKind::Reconsideration, false) => (
             accepted_on + Duration::days(60),
@@ -272,7 +274,9 @@ pub fn decision_deadline(
         ),
         (_, true) => (
             accepted_on + Duration::days(45),
-            format!("45 days from filing on {accepted_on}, simplified procedure (行政诉讼法 Art. 83)"),
+            format!(
+                "45 days from filing on {accepted_on}, simplified procedure (行政诉讼法 Art. 83)"
+            ),
         ),
         (_, false) => (
             add_months(accepted_on, 6),
@@ -314,7 +318,8 @@ pub const TABLE4_GROUP_LABELS: [(&str, &str); 3] = [
 ];
 
 /// The five column labels of each group of table 四.
-pub const TABLE4_COLUMN_LABELS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+pub const TABLE4_COLUMN_LABELS: [&str; 5] =
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
 
 impl Table4 {
     /// Counts the remedies of `year`: a case counts in the year it was filed, and again in each
@@ -386,7 +391,10 @@ mod tests {
     use time::macros::date;
 
     fn weekdays(date: Date) -> bool {
-        !matches!(date.weekday(), time::Weekday::Saturday | time::Weekday::Sunday)
+        !matches!(
+            date.weekday(),
+            time::Weekday::Saturday | time::Weekday::Sunday
+        )
     }
 
     #[test]
@@ -491,7 +499,12 @@ mod tests {
                 date!(2026 - 11 - 01),
                 Some((date!(2027 - 01 - 05), RemedyOutcome::Corrected)),
             ),
-            remedy("c", RemedyKind::LitigationDirect, date!(2025 - 06 - 01), None),
+            remedy(
+                "c",
+                RemedyKind::LitigationDirect,
+                date!(2025 - 06 - 01),
+                None,
+            ),
             remedy(
                 "d",
                 RemedyKind::LitigationAfterReconsideration,

@@ -129,7 +129,9 @@ impl Db {
 
     pub async fn remedy_get(&self, id: Uuid) -> StoreResult<Option<RemedyRow>> {
         Ok(db_run!(self, |p| sqlx::query_as::<_, RemedyRow>(
-            sqlx::AssertSqlSafe(format!("SELECT {REMEDY_COLUMNS} FROM remedies WHERE id = $1"))
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {REMEDY_COLUMNS} FROM remedies WHERE id = $1"
+            ))
         )
         .bind(id)
         .fetch_optional(p)
@@ -169,14 +171,16 @@ impl Db {
         &self,
         agency_id: Uuid,
     ) -> StoreResult<Vec<ApplicationEventRow>> {
-        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationEventRow>(
-            "SELECT e.id, e.application_id, e.seq, e.kind, e.data, e.actor_id, e.occurred_at \
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, ApplicationEventRow>(
+                "SELECT e.id, e.application_id, e.seq, e.kind, e.data, e.actor_id, e.occurred_at \
              FROM application_events e JOIN applications a ON a.id = e.application_id \
-             WHERE a.agency_id = $1 ORDER BY e.application_id, e.seq"
-        )
-        .bind(agency_id)
-        .fetch_all(p)
-        .await)?)
+             WHERE a.agency_id = $1 ORDER BY e.application_id, e.seq",
+            )
+            .bind(agency_id)
+            .fetch_all(p)
+            .await
+        })?)
     }
 
     /// The published documents of an agency with their current version's metadata (JSON),
@@ -185,7 +189,10 @@ impl Db {
         &self,
         agency_id: Uuid,
     ) -> StoreResult<Vec<PublishedDocumentFacts>> {
-        Ok(db_run!(self, |p| sqlx::query_as::<_, PublishedDocumentFacts>(
+        Ok(db_run!(self, |p| sqlx::query_as::<
+            _,
+            PublishedDocumentFacts,
+        >(
             "SELECT d.external_id, d.level, d.published_date, v.metadata \
              FROM documents d JOIN document_versions v \
              ON v.document_id = d.id AND v.version = d.current_version \
