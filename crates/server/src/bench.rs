@@ -84,6 +84,25 @@ pub(crate) struct BenchArgs {
     /// Print the figures as JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Measure the transparency log instead: appends per second inside transactions (one leaf
+    /// per transaction and batched), proof latency and audit time at --log-leaves entries.
+    #[arg(long)]
+    log: bool,
+    /// Log entries for proof latency and the audit (the log is filled up to this size).
+    #[arg(long, default_value_t = 1_000_000)]
+    log_leaves: u64,
+    /// Leaves per transaction in the batched append measurement.
+    #[arg(long, default_value_t = 1_000)]
+    log_batch: usize,
+    /// Leaves appended while timing batched appends.
+    #[arg(long, default_value_t = 100_000)]
+    log_timed_appends: usize,
+    /// Inclusion and consistency proofs to time (each).
+    #[arg(long, default_value_t = 1_000)]
+    log_proofs: usize,
+    /// Skip the audit (it reads every entry and the record each names).
+    #[arg(long)]
+    log_skip_audit: bool,
 }
 
 /// Latency figures of one measurement, in milliseconds.
@@ -249,6 +268,9 @@ pub(crate) async fn run(resolved: &Resolved, args: BenchArgs) -> anyhow::Result<
     }
     if args.open_percent > 100 {
         bail!("--open-percent is a percentage (0 to 100)");
+    }
+    if args.log {
+        return run_log(resolved, &args).await;
     }
     let place = Place::create(&args, resolved).await?;
     let database = place.label();
@@ -669,6 +691,298 @@ fn cpus() -> usize {
     std::thread::available_parallelism()
         .map(usize::from)
         .unwrap_or(1)
+}
+
+/// The transparency log's targets (issue 6, "Done means").
+const LOG_APPENDS_PER_SECOND_TARGET: f64 = 5_000.0;
+const LOG_PROOF_P99_TARGET_MS: f64 = 1.0;
+const LOG_AUDIT_SECONDS_PER_MILLION_TARGET: f64 = 60.0;
+/// Documents published before filling the log; their real leaves are repeated to fill it, so
+/// that the audit looks up a real record for every entry, as it would in production.
+const LOG_DOCUMENTS: usize = 100;
+/// Leaves per transaction while filling the log up to --log-leaves (untimed as a target).
+const LOG_FILL_BATCH: usize = 10_000;
+/// Appends timed one leaf per transaction, the way a single publication appends.
+const LOG_SINGLE_APPENDS: usize = 2_000;
+
+struct LogFigures {
+    single_per_second: f64,
+    batched_per_second: f64,
+    batch: usize,
+    timed_appends: usize,
+    fill_per_second: f64,
+    size: u64,
+    inclusion: Latency,
+    consistency: Latency,
+    tree_head: Latency,
+    audit: Option<(f64, u64, usize)>,
+}
+
+/// SplitMix64: a fixed, reproducible sequence of positions to prove, without a random crate.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn law_line(n: usize) -> String {
+    serde_json::json!({
+        "id": format!("bench-log-{n:05}"), "title": format!("存证基准示范条例第{n}号"),
+        "issuer": "国务院", "date": "2020-01-01", "valid_from": null, "level": "行政法规",
+        "category": "行政法规", "expired": false, "header": ["公布日期"],
+        "body": format!("第一条 为了测量透明日志，制定本条例。\n\n第二条 第{n}号。"),
+    })
+    .to_string()
+}
+
+/// Runs `gongkai bench --log` on a fresh database and prints the figures.
+async fn run_log(resolved: &Resolved, args: &BenchArgs) -> anyhow::Result<()> {
+    if args.log_batch == 0 || args.log_proofs == 0 || args.log_leaves == 0 {
+        bail!("--log-batch, --log-proofs and --log-leaves must be at least 1");
+    }
+    let place = Place::create(args, resolved).await?;
+    let database = place.label();
+    let outcome = measure_log(&place, args).await;
+    if args.keep {
+        eprintln!(
+            "the bench database was kept: {}",
+            gongkai_store::redact_url(place.url())
+        );
+    } else {
+        place.remove().await;
+    }
+    let figures = outcome?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&log_report_json(database, &figures))?
+        );
+    } else {
+        print_log_table(database, &figures);
+    }
+    Ok(())
+}
+
+async fn measure_log(place: &Place, args: &BenchArgs) -> anyhow::Result<LogFigures> {
+    let db = Db::connect(place.url()).await?;
+    db.migrate().await?;
+    let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+    services.seed_demo_if_empty().await?;
+    let lines: Vec<std::io::Result<String>> = (0..LOG_DOCUMENTS).map(|n| Ok(law_line(n))).collect();
+    services
+        .import_laws_jsonl(AGENCY_SLUG, lines.into_iter())
+        .await
+        .map_err(|e| anyhow::anyhow!("importing the bench documents: {e}"))?;
+    // The real leaves of the published documents, repeated to fill the log.
+    let mut templates = Vec::new();
+    let mut start = 0;
+    loop {
+        let page = services.log_entries(start, 1000).await?;
+        let Some(&(last, _)) = page.last() else { break };
+        templates.extend(page.into_iter().map(|(_, data)| data).filter(|data| {
+            gongkai_domain::tlog::parse_leaf(data)
+                .is_ok_and(|leaf| leaf.kind == "document_version_published")
+        }));
+        start = last + 1;
+    }
+    if templates.is_empty() {
+        bail!("the bench documents wrote no log entries");
+    }
+    let mut next_template = 0usize;
+    let mut next_leaves = |count: usize| -> Vec<Vec<u8>> {
+        (0..count)
+            .map(|_| {
+                next_template = (next_template + 1) % templates.len();
+                templates[next_template].clone()
+            })
+            .collect()
+    };
+    eprintln!(
+        "log bench on a fresh {} database: {} single appends, {} batched by {}, fill to {} entries",
+        place.label(),
+        LOG_SINGLE_APPENDS,
+        args.log_timed_appends,
+        args.log_batch,
+        args.log_leaves
+    );
+
+    // (a) Appends inside transactions: one leaf per transaction, then batched.
+    let started = Instant::now();
+    for leaf in next_leaves(LOG_SINGLE_APPENDS) {
+        services.append_log_leaves_for_bench(&[leaf]).await?;
+    }
+    let single_per_second = LOG_SINGLE_APPENDS as f64 / started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut appended = 0;
+    while appended < args.log_timed_appends {
+        let count = args.log_batch.min(args.log_timed_appends - appended);
+        services
+            .append_log_leaves_for_bench(&next_leaves(count))
+            .await?;
+        appended += count;
+    }
+    let batched_per_second = appended as f64 / started.elapsed().as_secs_f64().max(f64::EPSILON);
+
+    // Fill the log up to the size at which proofs and the audit are measured.
+    let started = Instant::now();
+    let mut size = services.tree_head().await?.size;
+    let size_before_fill = size;
+    let mut last_report = Instant::now();
+    while size < args.log_leaves {
+        let count = LOG_FILL_BATCH.min((args.log_leaves - size) as usize);
+        services
+            .append_log_leaves_for_bench(&next_leaves(count))
+            .await?;
+        size += count as u64;
+        if last_report.elapsed() > Duration::from_secs(30) {
+            eprintln!("  filled to {size} entries");
+            last_report = Instant::now();
+        }
+    }
+    let fill_per_second =
+        (size - size_before_fill) as f64 / started.elapsed().as_secs_f64().max(f64::EPSILON);
+
+    // (b) Proof latency at this size, each proof checked against the root afterwards.
+    let head = services.tree_head().await?;
+    let mut state = 0x5eed_u64;
+    let mut inclusion = Vec::with_capacity(args.log_proofs);
+    let mut consistency = Vec::with_capacity(args.log_proofs);
+    let mut tree_head = Vec::with_capacity(args.log_proofs);
+    for _ in 0..WARMUP_CALLS {
+        services.inclusion_proof(0, head.size).await?;
+    }
+    for _ in 0..args.log_proofs {
+        let index = splitmix64(&mut state) % head.size;
+        let started = Instant::now();
+        let proof = services.inclusion_proof(index, head.size).await?;
+        inclusion.push(started.elapsed());
+        let data = services.log_entries(index as i64, 1).await?;
+        let leaf = data.first().context("an entry to prove")?;
+        gongkai_domain::tlog::check_record(
+            &gongkai_domain::tlog::RecordProof(proof),
+            head.size,
+            head.root,
+            index,
+            gongkai_domain::tlog::record_hash(&leaf.1),
+        )
+        .context("an inclusion proof did not verify")?;
+
+        let old_size = 1 + splitmix64(&mut state) % head.size;
+        let started = Instant::now();
+        let proof = services.consistency_proof(old_size, head.size).await?;
+        consistency.push(started.elapsed());
+        let _ = proof;
+
+        let started = Instant::now();
+        services.tree_head().await?;
+        tree_head.push(started.elapsed());
+    }
+
+    // (c) The audit over the whole log.
+    let audit = if args.log_skip_audit {
+        None
+    } else {
+        eprintln!("  auditing {} entries", head.size);
+        let started = Instant::now();
+        let report = services.audit().await?;
+        Some((
+            started.elapsed().as_secs_f64(),
+            report.entries,
+            report.findings.len(),
+        ))
+    };
+    db.close().await;
+    Ok(LogFigures {
+        single_per_second,
+        batched_per_second,
+        batch: args.log_batch,
+        timed_appends: appended,
+        fill_per_second,
+        size: head.size,
+        inclusion: Latency::of(&mut inclusion),
+        consistency: Latency::of(&mut consistency),
+        tree_head: Latency::of(&mut tree_head),
+        audit,
+    })
+}
+
+fn audit_seconds_per_million(seconds: f64, entries: u64) -> f64 {
+    seconds * 1_000_000.0 / (entries.max(1) as f64)
+}
+
+fn print_log_table(database: &str, f: &LogFigures) {
+    println!("gongkai bench --log — {database}, {} CPUs", cpus());
+    println!();
+    println!(
+        "appends, 1 leaf per transaction   {:>10.1} /s",
+        f.single_per_second
+    );
+    println!(
+        "appends, {} leaves per transaction {:>9.1} /s  ({} leaves)   ≥ {LOG_APPENDS_PER_SECOND_TARGET:.0}/s: {}",
+        f.batch,
+        f.batched_per_second,
+        f.timed_appends,
+        verdict(f.batched_per_second >= LOG_APPENDS_PER_SECOND_TARGET)
+    );
+    println!(
+        "fill, {LOG_FILL_BATCH} leaves per transaction {:>8.1} /s",
+        f.fill_per_second
+    );
+    println!();
+    println!("at {} entries:", f.size);
+    for (label, latency) in [
+        ("inclusion proof ", &f.inclusion),
+        ("consistency proof", &f.consistency),
+    ] {
+        println!(
+            "  {label} p50 / p99 {:>6.3} / {:.3} ms (max {:.3} ms)   p99 < {LOG_PROOF_P99_TARGET_MS:.0} ms: {}",
+            latency.p50_ms,
+            latency.p99_ms,
+            latency.max_ms,
+            verdict(latency.p99_ms < LOG_PROOF_P99_TARGET_MS)
+        );
+    }
+    println!(
+        "  tree head (root)  p50 / p99 {:>6.3} / {:.3} ms",
+        f.tree_head.p50_ms, f.tree_head.p99_ms
+    );
+    match f.audit {
+        Some((seconds, entries, findings)) => {
+            let per_million = audit_seconds_per_million(seconds, entries);
+            println!(
+                "  audit             {seconds:.1} s for {entries} entries ({findings} findings): {per_million:.1} s per 1,000,000   < {LOG_AUDIT_SECONDS_PER_MILLION_TARGET:.0} s: {}",
+                verdict(per_million < LOG_AUDIT_SECONDS_PER_MILLION_TARGET)
+            );
+        }
+        None => println!("  audit             skipped"),
+    }
+}
+
+fn log_report_json(database: &str, f: &LogFigures) -> serde_json::Value {
+    serde_json::json!({
+        "database": database,
+        "cpus": cpus(),
+        "appends": {
+            "single_per_second": round2(f.single_per_second),
+            "batched_per_second": round2(f.batched_per_second),
+            "batch": f.batch,
+            "timed_appends": f.timed_appends,
+            "fill_per_second": round2(f.fill_per_second),
+            "target_per_second": LOG_APPENDS_PER_SECOND_TARGET,
+        },
+        "size": f.size,
+        "inclusion_proof": f.inclusion.json(),
+        "consistency_proof": f.consistency.json(),
+        "tree_head": f.tree_head.json(),
+        "audit": f.audit.map(|(seconds, entries, findings)| serde_json::json!({
+            "seconds": round2(seconds),
+            "entries": entries,
+            "findings": findings,
+            "seconds_per_million": round2(audit_seconds_per_million(seconds, entries)),
+        })),
+    })
 }
 
 #[cfg(test)]

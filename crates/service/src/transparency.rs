@@ -74,26 +74,58 @@ pub(crate) async fn append_leaf(
     leaf: &[u8],
     now: OffsetDateTime,
 ) -> ServiceResult<u64> {
+    append_leaves(tx, &[leaf], now).await
+}
+
+/// Appends leaves in order inside `tx` and returns the index of the first.
+///
+/// The log's lock is taken once and the size read once; the stored hashes the new leaves need
+/// from before the batch are read in one go, the ones the batch itself makes are kept in
+/// memory, and entries and hashes are written with multi-row inserts. One leaf costs about
+/// five statements alone and a fraction of one in a batch.
+pub(crate) async fn append_leaves(
+    tx: &mut Tx,
+    leaves: &[&[u8]],
+    now: OffsetDateTime,
+) -> ServiceResult<u64> {
     tx.tlog_lock().await?;
-    let n = tx.tlog_size().await? as u64;
-    let indexes = stored_hashes_read_indexes(n).map_err(tlog_error)?;
-    let known = to_hash_map(tx.tlog_hashes(&indexes).await?)?;
-    let new_hashes = stored_hashes(n, leaf, &known).map_err(tlog_error)?;
-    let bytes: Vec<Vec<u8>> = new_hashes.iter().map(|h| h.0.to_vec()).collect();
-    // The document a record is about is kept beside it, so that a document's history is one
-    // indexed read; every leaf written here comes from `leaf_json`, so it parses.
-    let fields = parse_leaf(leaf).ok();
-    let document = fields.as_ref().and_then(document_of_leaf);
-    tx.tlog_insert(
-        n as i64,
-        leaf,
-        document,
-        stored_hash_index(0, n) as i64,
-        &bytes,
-        now,
-    )
-    .await?;
-    Ok(n)
+    let first = tx.tlog_size().await? as u64;
+    let count = leaves.len() as u64;
+    // Every hash the batch writes is stored at or after the first new leaf's hash (hashes are
+    // stored in the order appends make them), so anything below it must come from the database.
+    let first_new_hash = stored_hash_index(0, first);
+    let mut older = std::collections::BTreeSet::new();
+    for n in first..first + count {
+        for index in stored_hashes_read_indexes(n).map_err(tlog_error)? {
+            if index < first_new_hash {
+                older.insert(index);
+            }
+        }
+    }
+    let older: Vec<u64> = older.into_iter().collect();
+    let mut known = to_hash_map(tx.tlog_hashes(&older).await?)?;
+    let mut entries = Vec::with_capacity(leaves.len());
+    let mut hashes = Vec::with_capacity(leaves.len() * 2);
+    for (n, leaf) in (first..).zip(leaves) {
+        let new_hashes = stored_hashes(n, leaf, &known).map_err(tlog_error)?;
+        let base = stored_hash_index(0, n);
+        for (index, hash) in (base..).zip(new_hashes) {
+            known.insert(index, hash);
+            hashes.push((index as i64, hash.0.to_vec()));
+        }
+        // The document a record is about is kept beside it, so that a document's history is
+        // one indexed read; every leaf written here comes from `leaf_json`, so it parses.
+        let document = parse_leaf(leaf)
+            .ok()
+            .and_then(|fields| document_of_leaf(&fields).map(str::to_owned));
+        entries.push(gongkai_store::TlogEntryInsert {
+            entry_index: n as i64,
+            data: leaf.to_vec(),
+            document_external_id: document,
+        });
+    }
+    tx.tlog_insert_many(&entries, &hashes, now).await?;
+    Ok(first)
 }
 
 /// One log entry about a document, as its page lists it.
@@ -132,6 +164,18 @@ pub struct TreeHead {
 const TREE_SIZE_MAX: u64 = tlog::TREE_RECORDS_MAX;
 
 impl Services {
+    /// Appends `leaves` to the log in one transaction of their own and returns the index of
+    /// the first. For `gongkai bench` and tests only: every real record is appended in the
+    /// transaction of the change it records, never through this.
+    pub async fn append_log_leaves_for_bench(&self, leaves: &[Vec<u8>]) -> ServiceResult<u64> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let slices: Vec<&[u8]> = leaves.iter().map(Vec::as_slice).collect();
+        let first = append_leaves(&mut tx, &slices, now).await?;
+        tx.commit().await?;
+        Ok(first)
+    }
+
     async fn read_hashes(&self, indexes: &[u64]) -> ServiceResult<BTreeMap<u64, Hash>> {
         to_hash_map(self.db.tlog_hashes(indexes).await?)
     }

@@ -13,7 +13,78 @@ const TLOG_APPEND_LOCK_KEY: i64 = 0x0067_6b6c_6f67;
 /// The most entries one read returns.
 pub const TLOG_ENTRIES_PAGE_MAX: i64 = 1000;
 
+/// One entry for [`Tx::tlog_insert_many`].
+#[derive(Debug, Clone)]
+pub struct TlogEntryInsert {
+    pub entry_index: i64,
+    pub data: Vec<u8>,
+    /// The document a document record is about (a lookup key, never part of the proof).
+    pub document_external_id: Option<String>,
+}
+
+/// Rows per multi-row insert: 4 × 200 entry parameters and 2 × 400 hash parameters stay far
+/// below both databases' limits.
+const TLOG_ENTRY_ROWS_PER_INSERT: usize = 200;
+const TLOG_HASH_ROWS_PER_INSERT: usize = 400;
+
+/// `INSERT INTO table (columns) VALUES ($1, …), (…), …` for `rows` rows of `columns.len()`.
+fn multi_row_insert(table: &str, columns: &[&str], rows: usize) -> String {
+    let width = columns.len();
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let placeholders: Vec<String> = (1..=width)
+                .map(|column| format!("${}", row * width + column))
+                .collect();
+            format!("({})", placeholders.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES {}",
+        columns.join(", "),
+        values.join(", ")
+    )
+}
+
 impl Tx {
+    /// Inserts entries and stored hashes with multi-row inserts (a batch of appends).
+    pub async fn tlog_insert_many(
+        &mut self,
+        entries: &[TlogEntryInsert],
+        hashes: &[(i64, Vec<u8>)],
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        for chunk in entries.chunks(TLOG_ENTRY_ROWS_PER_INSERT) {
+            let sql = multi_row_insert(
+                "tlog_entries",
+                &["entry_index", "data", "document_external_id", "recorded_at"],
+                chunk.len(),
+            );
+            tx_run!(self, |c| {
+                // Only numbered placeholders are formatted into the text; values are bound.
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                for entry in chunk {
+                    query = query
+                        .bind(entry.entry_index)
+                        .bind(entry.data.as_slice())
+                        .bind(entry.document_external_id.as_deref())
+                        .bind(now);
+                }
+                query.execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        for chunk in hashes.chunks(TLOG_HASH_ROWS_PER_INSERT) {
+            let sql = multi_row_insert("tlog_hashes", &["hash_index", "hash"], chunk.len());
+            tx_run!(self, |c| {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                for (index, hash) in chunk {
+                    query = query.bind(*index).bind(hash.as_slice());
+                }
+                query.execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+
     /// Takes the log's append lock for the rest of the transaction (PostgreSQL only).
     pub async fn tlog_lock(&mut self) -> StoreResult<()> {
         if let Tx::Postgres(t) = self {
