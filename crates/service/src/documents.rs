@@ -20,7 +20,8 @@ use gongkai_domain::publication::{
 };
 use gongkai_domain::tlog::leaf_json;
 use gongkai_store::{
-    AgencyRow, CatalogItemRow, CatalogRevisionRow, DocumentRow, DocumentVersionRow, Tx,
+    AgencyRow, CatalogItemRow, CatalogRevisionRow, DocumentAttachmentRow, DocumentRow,
+    DocumentVersionRow, Tx,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -107,6 +108,8 @@ pub struct DocumentView {
     pub interprets: Vec<DocumentRow>,
     /// The catalog item's name, when the document sits in one.
     pub catalog_item_name: Option<String>,
+    /// The files attached up to the version shown (only those the viewer may see).
+    pub attachments: Vec<DocumentAttachmentRow>,
 }
 
 /// A catalog item's editable content, stored as JSON so that revisions are exact snapshots.
@@ -1063,7 +1066,23 @@ impl Services {
                 .map(|d| d.name),
             None => None,
         };
+        // Attachments travel with the version they were added to (they went through its
+        // review) and stay with the later ones; the public sees none of a withdrawn document,
+        // whose content is gone and only its record stays.
+        let shown_version = row.version;
+        let public_versions: Vec<i64> = visible_versions.iter().map(|v| v.version).collect();
+        let attachments = if !is_staff && document.status == document_status::WITHDRAWN {
+            Vec::new()
+        } else {
+            self.db
+                .document_attachments(document.id)
+                .await?
+                .into_iter()
+                .filter(|a| a.version <= shown_version && public_versions.contains(&a.version))
+                .collect()
+        };
         Ok(DocumentView {
+            attachments,
             version: parse_version_row(row)?,
             document,
             agency,
@@ -1414,6 +1433,147 @@ impl Services {
         append_leaf(&mut tx, &leaf, now).await?;
         tx.commit().await?;
         Ok(revision)
+    }
+}
+
+/// The largest file attached to a document (the same bound as for application attachments).
+pub const DOCUMENT_ATTACHMENT_BYTES_MAX: usize = crate::ATTACHMENT_BYTES_MAX;
+/// At most this many files per document, across its versions.
+pub const DOCUMENT_ATTACHMENTS_MAX: i64 = 30;
+
+/// Whether an attachment's text could be extracted, as stored in `text_status`.
+pub mod attachment_text_status {
+    pub const EXTRACTED: &str = "extracted";
+    /// The file has no text layer (a scanned PDF, an empty sheet).
+    pub const EMPTY: &str = "empty";
+}
+
+impl Services {
+    /// Attaches a file (PDF, DOCX or XLSX) to a draft version of a document and stores the
+    /// text extracted from it for search. Only drafts take files: a file published without
+    /// the confidentiality review would bypass Art. 17, so a published document gets new
+    /// files through a correction (a new draft version), and the review sees them.
+    pub async fn add_document_attachment(
+        &self,
+        actor: &Actor,
+        external_id: &str,
+        version: i64,
+        filename: &str,
+        bytes: &[u8],
+    ) -> ServiceResult<DocumentAttachmentRow> {
+        let document = self
+            .db
+            .document_by_external_id(external_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !self.may_publish(actor, document.agency_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut problems = FormProblems::new();
+        let format = gongkai_extract::Format::detect(bytes, filename);
+        if bytes.is_empty() {
+            problems.add("file", "required");
+        } else if bytes.len() > DOCUMENT_ATTACHMENT_BYTES_MAX {
+            problems.add("file", "file_too_large");
+        } else if format.is_none() {
+            problems.add("file", "document_file_type_not_allowed");
+        }
+        let Some(format) = format.filter(|_| problems.is_empty()) else {
+            return Err(ServiceError::Invalid(problems));
+        };
+        // Extraction runs a subprocess for PDFs and parses untrusted ZIP and XML otherwise:
+        // it stays off the async workers.
+        let owned = bytes.to_vec();
+        let extracted =
+            tokio::task::spawn_blocking(move || gongkai_extract::extract_text(format, &owned))
+                .await
+                .map_err(|e| unexpected(format!("extraction task: {e}")))?;
+        let (text_status, text) = match extracted {
+            Ok(text) if text.trim().is_empty() => {
+                (attachment_text_status::EMPTY.to_string(), String::new())
+            }
+            Ok(text) => (
+                attachment_text_status::EXTRACTED.to_string(),
+                // NUL cannot be stored in PostgreSQL text.
+                text.replace('\0', ""),
+            ),
+            // A file that cannot be read as what it claims to be is refused: it would be
+            // published as a download nobody can open.
+            Err(gongkai_extract::ExtractError::Unreadable { .. }) => {
+                problems.add("file", "file_unreadable");
+                return Err(ServiceError::Invalid(problems));
+            }
+            // The file is fine but its text is unavailable here (no pdftotext, a timeout): it is
+            // kept, and the page says that its text is not searchable.
+            Err(other) => {
+                tracing::warn!(error = %other, external_id, "attachment text not extracted");
+                (other.code().to_string(), String::new())
+            }
+        };
+        let now = self.clock.now();
+        let digest = sha256_hex(bytes);
+        let row = DocumentAttachmentRow {
+            id: Uuid::now_v7(),
+            document_id: document.id,
+            version,
+            sha256: digest.clone(),
+            filename: crate::clean_filename(filename),
+            content_type: format.content_type().to_string(),
+            size_bytes: bytes.len() as i64,
+            text_status,
+            uploaded_by: Some(actor.account_id),
+            created_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        // The version's state is checked inside the transaction, so a review that started in
+        // the meantime cannot be handed a file it never saw.
+        let state = tx
+            .document_version_get(document.id, version)
+            .await?
+            .ok_or(ServiceError::NotFound)?
+            .state;
+        if state != version_state::DRAFT {
+            return Err(ServiceError::Conflict {
+                code: "version_not_a_draft",
+            });
+        }
+        if tx.document_attachment_count(document.id).await? >= DOCUMENT_ATTACHMENTS_MAX {
+            problems.add("file", "too_many_files");
+            return Err(ServiceError::Invalid(problems));
+        }
+        tx.blob_insert(&digest, bytes, now).await?;
+        tx.document_attachment_insert(&row, &text).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// An attachment's metadata and bytes, for whoever may see the document version it
+    /// belongs to (Art. 24: everything published can be downloaded).
+    pub async fn document_attachment(
+        &self,
+        external_id: &str,
+        attachment_id: Uuid,
+        actor: Option<&Actor>,
+    ) -> ServiceResult<(DocumentAttachmentRow, Vec<u8>)> {
+        let view = self.document_view(external_id, None, actor).await?;
+        let row = view
+            .attachments
+            .into_iter()
+            .find(|a| a.id == attachment_id)
+            .ok_or(ServiceError::NotFound)?;
+        let bytes = self
+            .db
+            .blob_get(&row.sha256)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        // A blob that no longer matches its digest is never served as the published file.
+        if sha256_hex(&bytes) != row.sha256 {
+            return Err(unexpected(format!(
+                "blob {} does not match its digest",
+                row.sha256
+            )));
+        }
+        Ok((row, bytes))
     }
 }
 

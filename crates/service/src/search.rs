@@ -144,7 +144,20 @@ impl Services {
             return Ok(None);
         };
         let view = crate::documents::parse_version_row(version)?;
-        let (articles, body_text) = IndexableDocument::split_body(&view.metadata.body);
+        let (articles, mut body_text) = IndexableDocument::split_body(&view.metadata.body);
+        // The text of the attached files is part of what the document says (Art. 24: search
+        // covers everything published); a hit in it leads to the document page, which lists
+        // the files. Each file is introduced by its name so that a snippet shows where it is.
+        for (filename, text) in self
+            .db
+            .document_attachment_texts(document.id, document.current_version)
+            .await?
+        {
+            if text.trim().is_empty() {
+                continue;
+            }
+            body_text.push_str(&format!("\n\n附件：{filename}\n{text}"));
+        }
         let date = document
             .published_date
             .map(gongkai_domain::calendar::format_iso_date);

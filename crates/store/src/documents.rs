@@ -899,3 +899,95 @@ impl Db {
         .await)?)
     }
 }
+
+/// A file attached to a document version (the extracted text is read separately: lists and
+/// pages do not need it).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DocumentAttachmentRow {
+    pub id: Uuid,
+    pub document_id: Uuid,
+    /// The version it was added to; it is public once that version is.
+    pub version: i64,
+    pub sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// `extracted`, or why there is no text (`empty`, `tool_missing`, `timed_out`, …).
+    pub text_status: String,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: OffsetDateTime,
+}
+
+const ATTACHMENT_COLUMNS: &str = "id, document_id, version, sha256, filename, content_type, \
+    size_bytes, text_status, uploaded_by, created_at";
+
+impl Tx {
+    pub async fn document_attachment_insert(
+        &mut self,
+        row: &DocumentAttachmentRow,
+        extracted_text: &str,
+    ) -> StoreResult<()> {
+        tx_run!(self, |c| sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO document_attachments ({ATTACHMENT_COLUMNS}, extracted_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        )))
+        .bind(row.id)
+        .bind(row.document_id)
+        .bind(row.version)
+        .bind(&row.sha256)
+        .bind(&row.filename)
+        .bind(&row.content_type)
+        .bind(row.size_bytes)
+        .bind(&row.text_status)
+        .bind(row.uploaded_by)
+        .bind(row.created_at)
+        .bind(extracted_text)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_write)
+    }
+
+    pub async fn document_attachment_count(&mut self, document_id: Uuid) -> StoreResult<i64> {
+        Ok(tx_run!(self, |c| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM document_attachments WHERE document_id = $1"
+        )
+        .bind(document_id)
+        .fetch_one(c)
+        .await)?)
+    }
+}
+
+impl Db {
+    /// Every attachment of a document, in the order they were added.
+    pub async fn document_attachments(
+        &self,
+        document_id: Uuid,
+    ) -> StoreResult<Vec<DocumentAttachmentRow>> {
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, DocumentAttachmentRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {ATTACHMENT_COLUMNS} FROM document_attachments WHERE document_id = $1 \
+                 ORDER BY created_at, id"
+            )))
+            .bind(document_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// File names and extracted texts of the attachments added up to `version`, for search.
+    pub async fn document_attachment_texts(
+        &self,
+        document_id: Uuid,
+        version: i64,
+    ) -> StoreResult<Vec<(String, String)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, (String, String)>(
+            "SELECT filename, extracted_text FROM document_attachments \
+             WHERE document_id = $1 AND version <= $2 ORDER BY created_at, id"
+        )
+        .bind(document_id)
+        .bind(version)
+        .fetch_all(p)
+        .await)?)
+    }
+}

@@ -30,6 +30,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/documents/{external_id}/versions/{file}",
             get(version_download),
         )
+        .route(
+            "/documents/{external_id}/attachments/{attachment_id}",
+            get(attachment_download),
+        )
         .route("/a/{slug}/catalog", get(catalog_page))
         .route("/a/{slug}/catalog.csv", get(catalog_csv))
         .route("/feeds/all.atom", get(feed_all))
@@ -382,8 +386,33 @@ pub(crate) struct DocumentPage {
     pub staff: Option<crate::staff_documents::StaffPanel>,
     pub problems: Problems,
     pub version_state_label: &'static str,
+    /// The files attached to the version shown and the ones before it.
+    pub attachments: Vec<AttachmentEntry>,
     /// The document's complete history read from the transparency log (issue 6).
     pub log_history: Vec<LogHistoryEntry>,
+}
+
+/// A file attached to the document, as listed on its page.
+pub(crate) struct AttachmentEntry {
+    pub filename: String,
+    pub href: String,
+    pub kind: &'static str,
+    pub size: String,
+    pub sha256: String,
+    /// Shown when the file's text could not be extracted (so search does not find it).
+    pub text_note: Option<&'static str>,
+}
+
+/// A size for people: bytes, KB or MB with one decimal.
+fn size_label(size_bytes: i64) -> String {
+    const KIB: i64 = 1024;
+    if size_bytes < KIB {
+        format!("{size_bytes} B")
+    } else if size_bytes < KIB * KIB {
+        format!("{:.1} KB", size_bytes as f64 / KIB as f64)
+    } else {
+        format!("{:.1} MB", size_bytes as f64 / (KIB * KIB) as f64)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -660,7 +689,39 @@ fn document_page_content(
             date_of(view.document.withdrawn_at),
         )
     });
+    let attachments = view
+        .attachments
+        .iter()
+        .map(|a| AttachmentEntry {
+            filename: a.filename.clone(),
+            href: format!(
+                "{}/attachments/{}",
+                document_href(external_id),
+                a.id.as_simple()
+            ),
+            kind: match a.content_type.as_str() {
+                "application/pdf" => "PDF",
+                t if t.contains("wordprocessingml") => "DOCX",
+                t if t.contains("spreadsheetml") => "XLSX",
+                _ => "",
+            },
+            size: size_label(a.size_bytes),
+            sha256: a.sha256.clone(),
+            text_note: match a.text_status.as_str() {
+                gongkai_service::attachment_text_status::EXTRACTED => None,
+                gongkai_service::attachment_text_status::EMPTY => Some(label(
+                    "此文件没有可检索的文字（可能是扫描件）",
+                    "This file has no searchable text (it may be a scan)",
+                )),
+                _ => Some(label(
+                    "此文件的文字暂未提取，无法检索",
+                    "This file's text has not been extracted, so search does not find it",
+                )),
+            },
+        })
+        .collect();
     DocumentPage {
+        attachments,
         title: metadata.title.clone(),
         withdrawn,
         is_current: shown == view.document.current_version,
@@ -718,6 +779,66 @@ async fn version_download(
                 HeaderValue::from_static("application/json; charset=utf-8"),
             ),
             (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 8187 encoding of a file name for `filename*=UTF-8''…`: every byte outside the
+/// attribute characters is percent-encoded (spaces too, unlike form encoding).
+fn rfc8187_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Serves an attached file as a download, never inline (Art. 24: everything published can be
+/// downloaded); a hostile file can never run as a page of this site.
+async fn attachment_download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((external_id, attachment_id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let attachment_id = uuid::Uuid::try_parse(attachment_id.trim())
+        .map_err(|_| WebError::Status(StatusCode::NOT_FOUND))?;
+    let (row, bytes) = state
+        .services
+        .document_attachment(&external_id, attachment_id, ctx.actor.as_ref())
+        .await?;
+    // An ASCII fallback name for old clients, the real (often Chinese) name in filename*.
+    let fallback: String = row
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        rfc8187_encode(&row.filename)
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"));
+    let content_type = HeaderValue::from_str(&row.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox"),
+            ),
         ],
         bytes,
     )

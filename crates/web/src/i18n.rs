@@ -1165,6 +1165,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "must be a PDF, DOCX, XLSX, JPG, PNG or TXT file",
     ),
     (
+        "problem.document_file_type_not_allowed",
+        "只接受 PDF、DOCX 或 XLSX 文件",
+        "must be a PDF, DOCX or XLSX file",
+    ),
+    (
+        "problem.file_unreadable",
+        "文件已损坏或与其类型不符，无法读取",
+        "cannot be read (damaged, or not the kind of file its name says)",
+    ),
+    (
         "problem.too_many_files",
         "附件数量已达上限",
         "too many files",

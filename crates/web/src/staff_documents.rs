@@ -11,7 +11,7 @@ use crate::templates::{Base, Choice, Problems};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -28,6 +28,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/staff/documents/new", get(draft_form).post(draft_submit))
         .route("/staff/documents/act", post(act))
         .route("/staff/documents/index-template", post(set_index_template))
+        .route(
+            "/staff/documents/attachments",
+            post(upload_attachment).layer(DefaultBodyLimit::max(ATTACHMENT_UPLOAD_BODY_MAX_BYTES)),
+        )
 }
 
 pub(crate) struct PendingEntry {
@@ -567,11 +571,124 @@ async fn act(
     }
 }
 
+/// The document version an upload is for, from the form's address.
+#[derive(Debug, Deserialize)]
+pub(crate) struct AttachTarget {
+    #[serde(default)]
+    external_id: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// The largest attachment upload request: one file plus the few form fields.
+const ATTACHMENT_UPLOAD_BODY_MAX_BYTES: usize =
+    gongkai_service::DOCUMENT_ATTACHMENT_BYTES_MAX + 64 * 1024;
+
+/// Attaches a file to a draft version from the document page's staff panel (a plain multipart
+/// form, no JavaScript). Problems a person can fix (no file, wrong type, too large, damaged)
+/// come back as a 422 document page naming the field.
+async fn upload_attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    target: Result<Query<AttachTarget>, QueryRejection>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?.clone();
+    let Query(target) = target.map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?;
+    let external_id = target.external_id.trim().to_string();
+    let version: i64 = target
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?;
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // The body limit cut the request (its declared length is checked before any
+            // field is read): the file was too large.
+            Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_large = true;
+                break;
+            }
+            Err(_) => return Err(WebError::Status(StatusCode::BAD_REQUEST)),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        match name.as_str() {
+            "file" => {
+                let filename = field.file_name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((filename, bytes.to_vec())),
+                    Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        too_large = true;
+                        break;
+                    }
+                    Err(_) => return Err(WebError::Status(StatusCode::BAD_REQUEST)),
+                }
+            }
+            "csrf_token" => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?;
+            }
+            _ => {}
+        }
+    }
+    // A request cut off for its size changes nothing, so it is answered with the page and
+    // its problem even though its token was never read; everything else needs the token.
+    if !too_large {
+        ctx.check_csrf(&csrf)?;
+    }
+    let result = if too_large {
+        let mut problems = FormProblems::new();
+        problems.add("file", "file_too_large");
+        Err(ServiceError::Invalid(problems))
+    } else {
+        let (filename, bytes) = file.unwrap_or_default();
+        state
+            .services
+            .add_document_attachment(&actor, &external_id, version, &filename, &bytes)
+            .await
+            .map(|_| ())
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "{}?version={version}",
+            document_href(&external_id)
+        ))
+        .into_response()),
+        Err(ServiceError::Invalid(problems)) => {
+            let problems = Problems::from_form(ctx.lang, &problems).prefixed("act-");
+            let mut response = crate::documents::render_document(
+                &state,
+                &ctx,
+                &external_id,
+                Some(version),
+                None,
+                problems,
+            )
+            .await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// What the document page offers the signed-in staff member for the version shown.
 pub(crate) struct StaffPanel {
     pub external_id: String,
     pub version: i64,
     pub can_submit: bool,
+    /// Files can be attached to a draft only (they are reviewed with it, Art. 17).
+    pub can_attach: bool,
+    /// Where the upload form posts: the document and version are in the address, so that a
+    /// request cut off for its size still knows which page to answer with.
+    pub attach_action: String,
     pub can_review: bool,
     pub can_withdraw: bool,
     pub can_link: bool,
@@ -595,6 +712,15 @@ pub(crate) fn staff_panel(
         external_id: external_id.to_string(),
         version,
         can_submit: publisher && version_state_code == version_state::DRAFT,
+        can_attach: publisher && version_state_code == version_state::DRAFT,
+        attach_action: format!(
+            "/staff/documents/attachments?{}",
+            serde_urlencoded::to_string([
+                ("external_id", external_id.to_string()),
+                ("version", version.to_string())
+            ])
+            .unwrap_or_default()
+        ),
         can_review: reviewer && version_state_code == version_state::IN_REVIEW,
         can_link: publisher && document_published,
         can_withdraw: roles.contains(&Role::OgiOffice)
