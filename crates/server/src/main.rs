@@ -162,18 +162,21 @@ enum CalendarCommand {
 
 #[derive(Subcommand, Debug)]
 enum ReportCommand {
-    /// Table 三 (applications received and handled) of an agency's annual report, computed
-    /// from the stored applications, with every consistency rule checked. The other tables
-    /// arrive with the catalog and the remedies.
+    /// The annual report (政府信息公开工作年度报告, Art. 49–50) of an agency for a year, in the
+    /// format of 国办公开办函〔2021〕30号, computed from the stored data with every consistency
+    /// rule checked (exit status 1 when one fails).
     Annual {
         /// The agency's URL name, e.g. demo-city.
         #[arg(long)]
         agency: String,
         #[arg(long)]
         year: i32,
-        /// json (cells keyed by the official row and column labels) or html.
+        /// json (every cell keyed by its official row and column labels), html, pdf or xlsx.
         #[arg(long, default_value = "json")]
         format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -257,8 +260,9 @@ async fn main() -> anyhow::Result<()> {
                     agency,
                     year,
                     format,
+                    output,
                 },
-        } => report_annual(&resolved, &agency, year, &format).await,
+        } => report_annual(&resolved, &agency, year, &format, output.as_deref()).await,
         Command::Config {
             command: ConfigCommand::Reference,
         } => {
@@ -1008,16 +1012,16 @@ async fn restore(resolved: &config::Resolved, from: &Path) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Prints table 三 of an agency's annual report.
+/// Prints (or writes) an agency's annual report for a year in one of four formats.
 async fn report_annual(
     resolved: &config::Resolved,
     agency: &str,
     year: i32,
     format: &str,
+    output: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    use gongkai_domain::report::COLUMN_LABELS;
-    if !matches!(format, "json" | "html") {
-        bail!("--format must be json or html (PDF and XLSX arrive with the full report)");
+    if !matches!(format, "json" | "html" | "pdf" | "xlsx") {
+        bail!("--format must be json, html, pdf or xlsx");
     }
     let db = open_database(resolved).await?;
     let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
@@ -1025,63 +1029,43 @@ async fn report_annual(
         .agency_by_slug(agency)
         .await
         .map_err(|_| anyhow::anyhow!("no agency with the URL name {agency:?}"))?;
-    let report = services
-        .annual_table3(None, agency_row.id, year)
+    let view = services
+        .annual_report(None, agency_row.id, year)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     db.close().await;
-    let table = &report.table;
-    if format == "json" {
-        let mut rows = serde_json::Map::new();
-        for (row, cells) in table.rows.iter().zip(table.cells.iter()) {
-            let mut columns = serde_json::Map::new();
-            for (label, value) in COLUMN_LABELS.iter().zip(cells.iter()) {
-                columns.insert((*label).to_string(), serde_json::json!(value));
-            }
-            rows.insert(row.label(), serde_json::Value::Object(columns));
+    let report = &view.report;
+    let layout = report.layout();
+    let bytes: Vec<u8> = match format {
+        "json" => {
+            let mut text = serde_json::to_string_pretty(&report.keyed_json())?;
+            text.push('\n');
+            text.into_bytes()
         }
-        let out = serde_json::json!({
-            "agency": agency_row.name_zh,
-            "year": year,
-            "table": "三、收到和处理政府信息公开申请情况",
-            "rows": rows,
-            "consistency_problems": report.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        let escape = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-        };
-        let mut html = format!(
-            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{} {year}年 三、收到和处理政府信息公开申请情况</title></head><body>\n<table>\n<caption>三、收到和处理政府信息公开申请情况</caption>\n<thead><tr><th scope=\"col\">项目</th>",
-            escape(&agency_row.name_zh)
-        );
-        for label in COLUMN_LABELS {
-            html.push_str(&format!("<th scope=\"col\">{label}</th>"));
+        "html" => gongkai_web::annual_report::report_standalone_html(&layout).into_bytes(),
+        "pdf" => {
+            let renderer =
+                gongkai_render::Renderer::new(&gongkai_render::RendererConfig::default())?;
+            renderer.render_annual_report(&gongkai_web::annual_report::report_pdf_data(&layout))?
         }
-        html.push_str("</tr></thead>\n<tbody>\n");
-        for (row, cells) in table.rows.iter().zip(table.cells.iter()) {
-            html.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th>",
-                escape(&row.label())
-            ));
-            for value in cells {
-                html.push_str(&format!("<td>{value}</td>"));
-            }
-            html.push_str("</tr>\n");
+        _ => gongkai_render::write_workbook(&gongkai_web::annual_report::report_workbook(&layout))?,
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?
         }
-        html.push_str("</tbody>\n</table>\n");
-        if !report.problems.is_empty() {
-            html.push_str("<ul>");
-            for p in &report.problems {
-                html.push_str(&format!("<li>{}</li>", escape(&p.to_string())));
-            }
-            html.push_str("</ul>");
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&bytes)?;
+            stdout.flush()?;
         }
-        html.push_str("</body></html>");
-        println!("{html}");
+    }
+    for problem in &report.problems {
+        eprintln!("consistency rule fails: {problem}");
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
     }
     if !report.problems.is_empty() {
         bail!("{} consistency rule(s) fail", report.problems.len());

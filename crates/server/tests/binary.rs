@@ -289,38 +289,57 @@ fn config_reference_matches_the_committed_document() {
 }
 
 #[test]
-fn report_annual_prints_table_three_from_the_database() {
+fn report_annual_prints_the_report_in_four_formats() {
     let dir = temp_dir("report");
     let data_arg = dir.to_str().expect("utf-8").to_string();
     drop(start(&dir, &[]));
-    let (ok, out, err) = run(&[
-        "--data-dir",
-        &data_arg,
-        "report",
-        "annual",
-        "--agency",
-        "demo-city",
-        "--year",
-        "2026",
-    ]);
+    let report = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--data-dir",
+            &data_arg,
+            "report",
+            "annual",
+            "--agency",
+            "demo-city",
+            "--year",
+            "2026",
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (ok, out, err) = report("json", &[]);
     assert!(ok, "{err}");
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(json["rows"]["一、本年新收政府信息公开申请数量"]["总计"], 0);
-    assert_eq!(json["rows"]["四、结转下年度继续办理"]["自然人"], 0);
-    assert_eq!(json["rows"].as_object().map(|r| r.len()), Some(25));
-    let (ok, html, _) = run(&[
-        "--data-dir",
-        &data_arg,
-        "report",
-        "annual",
-        "--agency",
-        "demo-city",
-        "--year",
-        "2026",
-        "--format",
-        "html",
-    ]);
-    assert!(ok && html.contains("<th scope=\"row\">"));
+    let table3 = &json["sections"]["三、收到和处理政府信息公开申请情况"];
+    assert_eq!(table3["一、本年新收政府信息公开申请数量"]["总计"], 0);
+    assert_eq!(table3["四、结转下年度继续办理"]["自然人"], 0);
+    assert_eq!(table3.as_object().map(|r| r.len()), Some(25));
+    assert_eq!(
+        json["sections"]["四、政府信息公开行政复议、行政诉讼情况"]["行政诉讼 / 复议后起诉"]["总计"],
+        0
+    );
+    let (ok, html, _) = report("html", &[]);
+    assert!(ok && html.contains("<th scope=\"row\""));
+    assert!(html.contains("六、其他需要报告的事项"));
+    let xlsx_path = dir.join("report.xlsx");
+    let xlsx_arg = xlsx_path.to_str().expect("utf-8").to_string();
+    let (ok, _, err) = report("xlsx", &["--output", &xlsx_arg]);
+    assert!(ok, "{err}");
+    assert!(std::fs::read(&xlsx_path).expect("xlsx").starts_with(b"PK"));
+    let pdf_path = dir.join("report.pdf");
+    let pdf_arg = pdf_path.to_str().expect("utf-8").to_string();
+    let (ok, _, err) = report("pdf", &["--output", &pdf_arg]);
+    // Without a CJK font the PDF cannot be made, and the command says why.
+    if ok {
+        assert!(std::fs::read(&pdf_path).expect("pdf").starts_with(b"%PDF"));
+    } else {
+        assert!(
+            std::env::var_os("GONGKAI_REQUIRE_PDF_TOOLS").is_none() && err.contains("font"),
+            "{err}"
+        );
+    }
     let (ok, _, err) = run(&[
         "--data-dir",
         &data_arg,
@@ -332,19 +351,8 @@ fn report_annual_prints_table_three_from_the_database() {
         "2026",
     ]);
     assert!(!ok && err.contains("nowhere"), "{err}");
-    let (ok, _, _) = run(&[
-        "--data-dir",
-        &data_arg,
-        "report",
-        "annual",
-        "--agency",
-        "demo-city",
-        "--year",
-        "2026",
-        "--format",
-        "pdf",
-    ]);
-    assert!(!ok);
+    let (ok, _, err) = report("doc", &[]);
+    assert!(!ok && err.contains("--format"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
