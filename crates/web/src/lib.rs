@@ -15,6 +15,7 @@ mod applications;
 mod ctx;
 mod documents;
 mod error;
+mod guide;
 pub mod i18n;
 mod log_explorer;
 mod pages;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(annual_report::routes())
         .merge(transparency::routes())
         .merge(documents::routes())
+        .merge(guide::routes())
         .merge(staff_documents::routes())
         .merge(staff_catalog::routes())
         .merge(subscriptions::routes())
