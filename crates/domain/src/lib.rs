@@ -27,4 +27,5 @@ pub mod remedy;
 pub mod reply;
 pub mod report;
 pub mod signed_note;
+pub mod statistics;
 pub mod tlog;

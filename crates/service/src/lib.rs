@@ -19,6 +19,7 @@ mod demo;
 mod documents;
 mod error;
 mod outbox;
+mod performance;
 mod remedies;
 mod reminders;
 mod report;
@@ -45,6 +46,7 @@ pub use gongkai_store::{
     Backend, CatalogItemRow, Db, DocumentFacet, DocumentListFilter, DocumentRow, DocumentVersionRow,
 };
 pub use outbox::*;
+pub use performance::*;
 pub use remedies::*;
 pub use reminders::*;
 pub use report::*;
@@ -66,6 +68,9 @@ pub struct ServiceConfig {
     pub login_throttle: gongkai_domain::account::LoginThrottlePolicy,
     /// The address people reach the site at, for links in mail (no trailing slash needed).
     pub public_base_url: String,
+    /// The k of small-cell suppression in public statistics (C14): counts of people from 1 to
+    /// k − 1 are never published. At least 3 whatever is configured.
+    pub statistics_small_cell_k: u64,
 }
 
 impl Default for ServiceConfig {
@@ -75,6 +80,7 @@ impl Default for ServiceConfig {
             session_idle_minutes: 120,
             login_throttle: Default::default(),
             public_base_url: "http://127.0.0.1:8080".to_string(),
+            statistics_small_cell_k: gongkai_domain::statistics::SMALL_CELL_THRESHOLD_DEFAULT,
         }
     }
 }

@@ -16,6 +16,7 @@ mod reports;
 mod security;
 mod subscriptions;
 mod tlog;
+mod usage;
 
 pub use accounts::*;
 pub use agencies::*;
@@ -25,6 +26,7 @@ pub use reports::*;
 pub use security::*;
 pub use subscriptions::*;
 pub use tlog::*;
+pub use usage::*;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{

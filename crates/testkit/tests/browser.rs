@@ -243,6 +243,7 @@ async fn walk(c: &Client, base: &str, axe_source: &str) -> Result<()> {
             "main .results",
         ),
         ("/a/demo-city/catalog", "main table.catalog"),
+        ("/a/demo-city/performance", "#applications-title"),
         ("/a/demo-city/guide", "#guide-remedies"),
         ("/subscriptions", "#email"),
         ("/transparency/verify", "#verify-file"),

@@ -57,6 +57,7 @@ use time::Date;
 use uuid::Uuid;
 
 mod documents;
+mod performance;
 
 /// Every API route: method, path (relative to `/api/v1`), summary, whether it needs a
 /// signed-in caller. The OpenAPI document is generated from this list, and a test checks that
@@ -219,6 +220,13 @@ pub const API_ROUTES: &[(&str, &str, &str, bool)] = &[
         true,
     ),
     ("get", "/me/inbox", "The signed-in account's notices", true),
+    (
+        "get",
+        "/agencies/{key}/performance",
+        "An agency's performance figures for a year (C17), with counts of fewer than k people \
+         suppressed (C14)",
+        false,
+    ),
 ];
 
 /// Query parameters of GET routes, for the OpenAPI document: path, name, description.
@@ -283,6 +291,11 @@ pub const API_QUERY_PARAMETERS: &[(&str, &str, &str)] = &[
     ),
     ("/staff/applications", "offset", "Rows to skip (default 0)"),
     ("/security-events", "limit", "How many events (default 100)"),
+    (
+        "/agencies/{key}/performance",
+        "year",
+        "The calendar year (2008–2100, default this year)",
+    ),
 ];
 
 /// Every command of `POST /applications/{id}/commands`, with the fields it reads besides
@@ -371,6 +384,7 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}", get(documents::show_document))
         .route("/search", get(documents::search))
         .route("/agencies/{key}/catalog", get(documents::show_catalog))
+        .route("/agencies/{key}/performance", get(performance::show))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
 }

@@ -20,6 +20,7 @@ pub mod i18n;
 mod log_explorer;
 mod pages;
 mod pdf;
+mod performance;
 mod staff_catalog;
 mod staff_documents;
 mod subscriptions;
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(subscriptions::routes())
         .merge(pdf::routes())
         .merge(log_explorer::routes())
+        .merge(performance::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))
