@@ -254,6 +254,29 @@ async fn walk(c: &Client, base: &str, axe_source: &str) -> Result<()> {
         audit.run(c, &format!("{path} (en, large text)")).await?;
     }
 
+    // The OGI office's annual report page: all six sections with the official tables (a
+    // three-level header, row groups spanning 22 rows) and the forms that feed it.
+    click(c, r#"header form[action="/logout"] button[type="submit"]"#).await?;
+    go(c, &format!("{base}/login")).await?;
+    wait_css(c, "#identifier", "the login form").await?;
+    fill(c, "#identifier", "ogi@demo.gongkai.cn").await?;
+    fill(c, "#password", DEMO_PASSWORD).await?;
+    click(c, r#"main form[action="/login"] button[type="submit"]"#).await?;
+    wait_css(
+        c,
+        r#"header a[href="/account"]"#,
+        "signed in as the OGI office",
+    )
+    .await?;
+    go(c, &format!("{base}/staff/report?year=2026")).await?;
+    wait_css(c, "main table.report", "the annual report tables").await?;
+    audit.run(c, "/staff/report (en, large text)").await?;
+    go(c, &format!("{base}/a/demo-city/annual-reports")).await?;
+    wait_css(c, "main h1", "the list of published reports").await?;
+    audit
+        .run(c, "/a/demo-city/annual-reports (en, large text)")
+        .await?;
+
     audit.finish()
 }
 

@@ -1444,7 +1444,11 @@ mod tests {
             include_str!("../templates/application.html"),
             include_str!("../templates/admin_calendar.html"),
             include_str!("../templates/dashboard.html"),
-            include_str!("../templates/report_table3.html"),
+            include_str!("../templates/annual_report_staff.html"),
+            include_str!("../templates/annual_report_public.html"),
+            include_str!("../templates/annual_report_sections.html"),
+            include_str!("../templates/annual_reports_list.html"),
+            include_str!("../templates/remedies.html"),
             include_str!("../templates/inbox.html"),
         ];
         let mut n_used = 0;
