@@ -89,6 +89,8 @@ fn start(data_dir: &Path) -> Server {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("gongkai serve did not answer /healthz within 60 s");
 }
 
