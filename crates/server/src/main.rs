@@ -6,6 +6,7 @@
 //! `anyhow` is allowed here, at the edge, and nowhere below.
 
 mod bench;
+mod bench_report;
 mod config;
 mod keys;
 mod verify;
