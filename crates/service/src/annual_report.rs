@@ -643,3 +643,134 @@ fn table3_from_keyed(keyed: &Value, year: i32) -> Option<Table3> {
         cells,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::REPORT_EVENT_KINDS;
+    use gongkai_domain::application::{ApplicationState, Event};
+    use gongkai_domain::deadline::ReceiptChannel;
+    use time::macros::date;
+
+    /// The report replays only some event kinds; for every kind of history it must find the
+    /// same receipt date, the same ending and the same issued reply kind as a full replay.
+    #[test]
+    fn replaying_the_report_kinds_gives_the_same_facts_as_replaying_everything() {
+        let drafted = |on, kind: &str| Event::ReplyDrafted {
+            on,
+            reply_kind: kind.to_string(),
+            body: "答复".to_string(),
+            withholds_information: false,
+        };
+        let histories: Vec<Vec<Event>> = vec![
+            // Answered after a rejected review and a second draft.
+            vec![
+                Event::Submitted {
+                    on: date!(2026 - 01 - 05),
+                },
+                Event::ReceiptConfirmed {
+                    receipt_date: date!(2026 - 01 - 05),
+                },
+                Event::Accepted {
+                    on: date!(2026 - 01 - 06),
+                },
+                drafted(date!(2026 - 01 - 10), "disclosed"),
+                Event::SubmittedForReview {
+                    on: date!(2026 - 01 - 11),
+                    steps: vec!["department_reviewer".into()],
+                },
+                Event::ReviewRejected {
+                    on: date!(2026 - 01 - 12),
+                    step: "department_reviewer".into(),
+                    reason: "改".into(),
+                },
+                drafted(date!(2026 - 01 - 13), "partially_disclosed"),
+                Event::ReplyIssued {
+                    on: date!(2026 - 01 - 20),
+                },
+                Event::Delivered {
+                    on: date!(2026 - 01 - 21),
+                    method: "portal".into(),
+                },
+                Event::Archived {
+                    on: date!(2026 - 02 - 01),
+                },
+            ],
+            // Correction never made.
+            vec![
+                Event::Submitted {
+                    on: date!(2026 - 03 - 02),
+                },
+                Event::ReceiptConfirmed {
+                    receipt_date: date!(2026 - 03 - 02),
+                },
+                Event::CorrectionRequested {
+                    on: date!(2026 - 03 - 03),
+                    items: vec!["写明文号".into()],
+                    due: date!(2026 - 03 - 18),
+                },
+                Event::CorrectionLapsed {
+                    on: date!(2026 - 03 - 19),
+                },
+            ],
+            // Registered by letter, then withdrawn.
+            vec![
+                Event::Registered {
+                    channel: "post_signed_for".into(),
+                    receipt_date: date!(2026 - 04 - 01),
+                },
+                Event::Withdrawn {
+                    on: date!(2026 - 04 - 03),
+                    reason: String::new(),
+                },
+            ],
+            // A fee notice left unpaid.
+            vec![
+                Event::Submitted {
+                    on: date!(2026 - 05 - 06),
+                },
+                Event::ReceiptConfirmed {
+                    receipt_date: date!(2026 - 05 - 07),
+                },
+                Event::Accepted {
+                    on: date!(2026 - 05 - 08),
+                },
+                Event::FeeNoticeIssued {
+                    on: date!(2026 - 05 - 09),
+                    amount_fen: 10_000,
+                    method: "per_page".into(),
+                    due: date!(2026 - 06 - 08),
+                },
+                Event::FeePaymentLapsed {
+                    on: date!(2026 - 06 - 09),
+                },
+            ],
+            // Submitted online, never confirmed.
+            vec![Event::Submitted {
+                on: date!(2026 - 06 - 01),
+            }],
+        ];
+        for events in histories {
+            for event in &events {
+                // Every kind named in the filter is a real event kind.
+                let _ = event.kind();
+            }
+            let filtered: Vec<Event> = events
+                .iter()
+                .filter(|e| REPORT_EVENT_KINDS.contains(&e.kind()))
+                .cloned()
+                .collect();
+            let full = ApplicationState::replay(ReceiptChannel::Online, &events);
+            let partial = ApplicationState::replay(ReceiptChannel::Online, &filtered);
+            assert_eq!(full.receipt_date, partial.receipt_date, "{events:?}");
+            assert_eq!(
+                full.issued_reply_kind, partial.issued_reply_kind,
+                "{events:?}"
+            );
+            assert_eq!(
+                crate::report::ending(&events, &full),
+                crate::report::ending(&filtered, &partial),
+                "{events:?}"
+            );
+        }
+    }
+}
