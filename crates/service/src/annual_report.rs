@@ -98,15 +98,6 @@ pub struct TextsForm {
     pub other_matters: String,
 }
 
-/// The annual report's own problems (rule failures), refusing publication.
-fn blocked(report: &AnnualReport) -> ServiceError {
-    let mut problems = FormProblems::new();
-    if !report.problems.is_empty() {
-        problems.add("report", "consistency_rules_fail");
-    }
-    ServiceError::Invalid(problems)
-}
-
 fn parse_count(problems: &mut FormProblems, field: &'static str, text: &str) -> u64 {
     let text = text.trim();
     if text.is_empty() {
@@ -481,7 +472,7 @@ impl Services {
         let view = self.annual_report(Some(actor), agency_id, year).await?;
         let report = &view.report;
         if !report.problems.is_empty() {
-            return Err(blocked(report));
+            return Err(ServiceError::invalid("report", "consistency_rules_fail"));
         }
         self.ensure_standard_catalog(agency_id).await?;
         let agency = self

@@ -86,8 +86,11 @@ impl Services {
         roles.contains(&Role::OgiOffice) || roles.contains(&Role::Clerk)
     }
 
-    async fn remedy_view(&self, row: RemedyRow) -> ServiceResult<RemedyView> {
-        let calendar = self.working_day_calendar().await?;
+    fn remedy_view(
+        &self,
+        row: RemedyRow,
+        calendar: &gongkai_domain::calendar::WorkingDayCalendar,
+    ) -> ServiceResult<RemedyView> {
         let is_working_day = |date: Date| calendar.is_working_day(date);
         let kind = RemedyKind::from_code(&row.kind)
             .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("remedy kind {}", row.kind)))?;
@@ -126,11 +129,14 @@ impl Services {
         {
             return Err(ServiceError::Forbidden);
         }
-        let mut views = Vec::new();
-        for row in self.db.remedies_of_application(application_id).await? {
-            views.push(self.remedy_view(row).await?);
-        }
-        Ok(views)
+        // One calendar for all of them: it is read from the database.
+        let calendar = self.working_day_calendar().await?;
+        self.db
+            .remedies_of_application(application_id)
+            .await?
+            .into_iter()
+            .map(|row| self.remedy_view(row, &calendar))
+            .collect()
     }
 
     /// Records a remedy against the handling of an application. Every problem of the form is

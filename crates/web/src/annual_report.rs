@@ -188,14 +188,8 @@ fn table_pdf(table: &GridTable) -> TablePdf {
     };
     TablePdf {
         title: table.caption.clone(),
-        caption: if table.caption.starts_with("四")
-            || table.caption.starts_with("三")
-            || table.caption.starts_with("第二十条")
-        {
-            String::new()
-        } else {
-            table.caption.clone()
-        },
+        // The caption is the title already; a second line would repeat it.
+        caption: String::new(),
         column_header_rows: table
             .header_rows
             .iter()
@@ -914,10 +908,11 @@ async fn decide_remedy(
     let actor = ctx.require_actor()?.clone();
     let belongs = state
         .services
-        .remedies_of_application(&actor, id)
-        .await?
-        .iter()
-        .any(|r| r.row.id == remedy_id);
+        .db
+        .remedy_get(remedy_id)
+        .await
+        .map_err(ServiceError::from)?
+        .is_some_and(|r| r.application_id == id);
     if !belongs {
         return Err(WebError::Status(StatusCode::NOT_FOUND));
     }
