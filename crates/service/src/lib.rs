@@ -20,6 +20,7 @@ mod documents;
 mod error;
 mod outbox;
 mod performance;
+mod redaction;
 mod remedies;
 mod reminders;
 mod report;
@@ -47,6 +48,7 @@ pub use gongkai_store::{
 };
 pub use outbox::*;
 pub use performance::*;
+pub use redaction::*;
 pub use remedies::*;
 pub use reminders::*;
 pub use report::*;
