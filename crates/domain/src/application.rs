@@ -227,6 +227,154 @@ impl SensitivityFlag {
     }
 }
 
+/// How staff reached the applicant before replying (前置沟通).
+///
+/// The Regulation does not prescribe this step; the seed's 异议处理 section asks for it ("在正式答复前，
+/// 对复杂或有争议的申请，通过电话、面谈等方式与申请人沟通，了解真实需求"), and it is the lawful way to
+/// clarify a request short of a formal correction notice (Art. 30) or to ask for the reasons of
+/// an excessive request (Art. 35). It never moves the statutory clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunicationMethod {
+    Phone,
+    Meeting,
+    Email,
+    Letter,
+    OnlineMessage,
+    Other,
+}
+
+impl CommunicationMethod {
+    pub const ALL: [CommunicationMethod; 6] = [
+        CommunicationMethod::Phone,
+        CommunicationMethod::Meeting,
+        CommunicationMethod::Email,
+        CommunicationMethod::Letter,
+        CommunicationMethod::OnlineMessage,
+        CommunicationMethod::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CommunicationMethod::Phone => "phone",
+            CommunicationMethod::Meeting => "meeting",
+            CommunicationMethod::Email => "email",
+            CommunicationMethod::Letter => "letter",
+            CommunicationMethod::OnlineMessage => "online_message",
+            CommunicationMethod::Other => "other",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CommunicationMethod> {
+        CommunicationMethod::ALL
+            .into_iter()
+            .find(|m| m.code() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CommunicationMethod::Phone => "电话",
+            CommunicationMethod::Meeting => "面谈",
+            CommunicationMethod::Email => "电子邮件",
+            CommunicationMethod::Letter => "信函",
+            CommunicationMethod::OnlineMessage => "网上留言",
+            CommunicationMethod::Other => "其他方式",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            CommunicationMethod::Phone => "Telephone",
+            CommunicationMethod::Meeting => "Meeting",
+            CommunicationMethod::Email => "E-mail",
+            CommunicationMethod::Letter => "Letter",
+            CommunicationMethod::OnlineMessage => "Online message",
+            CommunicationMethod::Other => "Other",
+        }
+    }
+}
+
+/// What came of a pre-reply communication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunicationOutcome {
+    /// The applicant explained what they actually need; the request stands as understood.
+    NeedClarified,
+    /// The applicant agreed to a narrower or differently worded request.
+    RequestNarrowed,
+    /// The information turned out to be published already and the applicant was shown where.
+    PointedToPublishedInformation,
+    /// The applicant said they will withdraw (the withdrawal itself is the applicant's act).
+    WithdrawalIntended,
+    /// Views were exchanged without agreement; the request is handled as filed.
+    NoAgreement,
+    /// The applicant could not be reached.
+    ApplicantUnreachable,
+}
+
+impl CommunicationOutcome {
+    pub const ALL: [CommunicationOutcome; 6] = [
+        CommunicationOutcome::NeedClarified,
+        CommunicationOutcome::RequestNarrowed,
+        CommunicationOutcome::PointedToPublishedInformation,
+        CommunicationOutcome::WithdrawalIntended,
+        CommunicationOutcome::NoAgreement,
+        CommunicationOutcome::ApplicantUnreachable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CommunicationOutcome::NeedClarified => "need_clarified",
+            CommunicationOutcome::RequestNarrowed => "request_narrowed",
+            CommunicationOutcome::PointedToPublishedInformation => {
+                "pointed_to_published_information"
+            }
+            CommunicationOutcome::WithdrawalIntended => "withdrawal_intended",
+            CommunicationOutcome::NoAgreement => "no_agreement",
+            CommunicationOutcome::ApplicantUnreachable => "applicant_unreachable",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CommunicationOutcome> {
+        CommunicationOutcome::ALL
+            .into_iter()
+            .find(|o| o.code() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CommunicationOutcome::NeedClarified => "已了解申请人的真实需求",
+            CommunicationOutcome::RequestNarrowed => "申请人同意调整或缩小申请内容",
+            CommunicationOutcome::PointedToPublishedInformation => "已引导申请人获取已公开的信息",
+            CommunicationOutcome::WithdrawalIntended => "申请人表示将撤回申请",
+            CommunicationOutcome::NoAgreement => "未达成一致，按原申请办理",
+            CommunicationOutcome::ApplicantUnreachable => "未能联系到申请人",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            CommunicationOutcome::NeedClarified => "The applicant's actual need is understood",
+            CommunicationOutcome::RequestNarrowed => "The applicant agreed to narrow the request",
+            CommunicationOutcome::PointedToPublishedInformation => {
+                "The applicant was shown the information already published"
+            }
+            CommunicationOutcome::WithdrawalIntended => "The applicant intends to withdraw",
+            CommunicationOutcome::NoAgreement => "No agreement; handled as filed",
+            CommunicationOutcome::ApplicantUnreachable => "The applicant could not be reached",
+        }
+    }
+}
+
+/// One recorded pre-reply communication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Communication {
+    pub contacted_on: Date,
+    pub method: CommunicationMethod,
+    pub outcome: CommunicationOutcome,
+    pub summary: String,
+}
+
 /// Which review steps each tier needs. Configurable per agency; the default follows the seed's
 /// 分级审核: routine replies need the department head, sensitive ones add the confidentiality
 /// review (Art. 17) and the leader's sign-off.
@@ -391,6 +539,16 @@ pub enum Event {
         #[serde(with = "iso_date")]
         on: Date,
     },
+    /// Staff talked with the applicant before replying (前置沟通): when, how, what came of it
+    /// and a short record. `on` is the day of the conversation, which may be before the day it
+    /// was recorded.
+    CommunicationRecorded {
+        #[serde(with = "iso_date")]
+        on: Date,
+        method: CommunicationMethod,
+        outcome: CommunicationOutcome,
+        summary: String,
+    },
 }
 
 impl Event {
@@ -420,6 +578,7 @@ impl Event {
             Event::FeeNoticeIssued { .. } => "fee_notice_issued",
             Event::FeePaid { .. } => "fee_paid",
             Event::FeePaymentLapsed { .. } => "fee_payment_lapsed",
+            Event::CommunicationRecorded { .. } => "communication_recorded",
         }
     }
 
@@ -473,6 +632,11 @@ pub struct ApplicationState {
     /// An unpaid fee notice: (amount in fen, payment due date).
     pub fee_pending: Option<(u64, Date)>,
     pub fee_notice_issued: bool,
+    /// The day the application was submitted online or, for a registered one, received: no
+    /// conversation about it can be earlier.
+    pub earliest_contact_date: Option<Date>,
+    /// Pre-reply communications with the applicant (前置沟通), oldest first.
+    pub communications: Vec<Communication>,
     /// The events that move the statutory clock, for `deadline::compute_deadlines`.
     pub clock_events: Vec<ClockEvent>,
 }
@@ -498,6 +662,8 @@ impl ApplicationState {
             issued_reply_kind: None,
             fee_pending: None,
             fee_notice_issued: false,
+            earliest_contact_date: None,
+            communications: Vec::new(),
             clock_events: Vec::new(),
         }
     }
@@ -598,6 +764,12 @@ pub enum Command {
     },
     RecordFeePayment,
     LapseFee,
+    RecordCommunication {
+        contacted_on: Date,
+        method: CommunicationMethod,
+        outcome: CommunicationOutcome,
+        summary: String,
+    },
 }
 
 impl Command {
@@ -625,6 +797,7 @@ impl Command {
             Command::IssueFeeNotice { .. } => "issue_fee_notice",
             Command::RecordFeePayment => "record_fee_payment",
             Command::LapseFee => "lapse_fee",
+            Command::RecordCommunication { .. } => "record_communication",
         }
     }
 }
@@ -698,6 +871,12 @@ pub enum Rejection {
     FeeNotYetDue,
     #[error("the fee must be paid first")]
     FeePending,
+    #[error("the communication cannot be dated in the future")]
+    CommunicationDateInFuture,
+    #[error("the communication cannot be dated before the application was submitted or received")]
+    CommunicationDateTooEarly,
+    #[error("the communication needs a short record of what was said")]
+    CommunicationSummaryMissing,
 }
 
 impl Rejection {
@@ -730,6 +909,9 @@ impl Rejection {
             Rejection::NoFeePending => "no_fee_pending",
             Rejection::FeeNotYetDue => "fee_not_yet_due",
             Rejection::FeePending => "fee_pending",
+            Rejection::CommunicationDateInFuture => "communication_date_in_future",
+            Rejection::CommunicationDateTooEarly => "communication_date_too_early",
+            Rejection::CommunicationSummaryMissing => "communication_summary_missing",
         }
     }
 }
@@ -777,6 +959,18 @@ const WITHDRAWABLE: &[Stage] = &[
 /// Stages in which the reply period runs and may be extended or flagged.
 const RUNNING: &[Stage] = &[
     Stage::Received,
+    Stage::Accepted,
+    Stage::InHandling,
+    Stage::ReplyDrafted,
+    Stage::InReview,
+    Stage::ReviewApproved,
+];
+
+/// Stages before the reply is issued, in which staff may record a pre-reply communication.
+const PRE_REPLY: &[Stage] = &[
+    Stage::Submitted,
+    Stage::Received,
+    Stage::CorrectionRequested,
     Stage::Accepted,
     Stage::InHandling,
     Stage::ReplyDrafted,
@@ -1047,6 +1241,34 @@ pub fn decide(
             require(today > due, Rejection::FeeNotYetDue)?;
             Ok(vec![Event::FeePaymentLapsed { on: today }])
         }
+        Command::RecordCommunication {
+            contacted_on,
+            method,
+            outcome,
+            summary,
+        } => {
+            // Pre-reply communication belongs to the time before the reply is issued; once it is
+            // issued, talking to the applicant is a matter for the remedy (Art. 51), not this step.
+            require_stage(state, PRE_REPLY)?;
+            staff(HANDLING_ROLES)?;
+            require(*contacted_on <= today, Rejection::CommunicationDateInFuture)?;
+            require(
+                state
+                    .earliest_contact_date
+                    .is_none_or(|earliest| *contacted_on >= earliest),
+                Rejection::CommunicationDateTooEarly,
+            )?;
+            require(
+                !summary.trim().is_empty(),
+                Rejection::CommunicationSummaryMissing,
+            )?;
+            Ok(vec![Event::CommunicationRecorded {
+                on: *contacted_on,
+                method: *method,
+                outcome: *outcome,
+                summary: summary.trim().to_string(),
+            }])
+        }
         Command::Withdraw { reason } => {
             require_stage(state, WITHDRAWABLE)?;
             require(acting.is_applicant, Rejection::NotPermitted)?;
@@ -1116,7 +1338,10 @@ fn pause_edge(
 /// Folds one event into the state. Events are facts: applying never fails.
 pub fn apply(mut state: ApplicationState, event: &Event) -> ApplicationState {
     match event {
-        Event::Submitted { .. } => state.stage = Stage::Submitted,
+        Event::Submitted { on } => {
+            state.stage = Stage::Submitted;
+            state.earliest_contact_date = Some(*on);
+        }
         Event::Registered {
             channel,
             receipt_date,
@@ -1124,6 +1349,7 @@ pub fn apply(mut state: ApplicationState, event: &Event) -> ApplicationState {
             state.channel = channel_code_to_receipt(channel);
             state.stage = Stage::Received;
             state.receipt_date = Some(*receipt_date);
+            state.earliest_contact_date = Some(*receipt_date);
             state.clock_events.push(ClockEvent::Received {
                 date: *receipt_date,
                 channel: state.channel,
@@ -1261,6 +1487,19 @@ pub fn apply(mut state: ApplicationState, event: &Event) -> ApplicationState {
         Event::Archived { .. } => state.stage = Stage::Archived,
         Event::Withdrawn { .. } => state.stage = Stage::Withdrawn,
         Event::AttachmentAdded { .. } => {}
+        // A conversation with the applicant changes neither the stage nor the clock: only a
+        // correction notice (Art. 30), a consultation (Art. 32, 34) or a fee notice does.
+        Event::CommunicationRecorded {
+            on,
+            method,
+            outcome,
+            summary,
+        } => state.communications.push(Communication {
+            contacted_on: *on,
+            method: *method,
+            outcome: *outcome,
+            summary: summary.clone(),
+        }),
         Event::FeeNoticeIssued {
             on,
             amount_fen,

@@ -3,8 +3,8 @@
 
 use gongkai_domain::account::Role;
 use gongkai_domain::application::{
-    Acting, ApplicationState, Command, ConsultationParty, Event, Rejection, SensitivityFlag, Stage,
-    TierRules, apply, decide,
+    Acting, ApplicationState, Command, CommunicationMethod, CommunicationOutcome,
+    ConsultationParty, Event, Rejection, SensitivityFlag, Stage, TierRules, apply, decide,
 };
 use gongkai_domain::calendar::WorkingDayCalendar;
 use gongkai_domain::deadline::{DeadlineKind, DeadlineRules, ReceiptChannel, compute_deadlines};
@@ -221,13 +221,19 @@ fn commands() -> Vec<Command> {
         },
         Command::RecordFeePayment,
         Command::LapseFee,
+        Command::RecordCommunication {
+            contacted_on: date!(2026 - 03 - 19),
+            method: CommunicationMethod::Phone,
+            outcome: CommunicationOutcome::NeedClarified,
+            summary: "申请人说明需要的是2025年的名单".into(),
+        },
     ]
 }
 
 /// Which commands each stage accepts from an actor holding every role.
 fn allowed(stage: Stage) -> &'static [&'static str] {
     match stage {
-        Stage::Submitted => &["confirm_receipt", "withdraw"],
+        Stage::Submitted => &["confirm_receipt", "withdraw", "record_communication"],
         Stage::Received => &[
             "request_correction",
             "accept",
@@ -235,8 +241,14 @@ fn allowed(stage: Stage) -> &'static [&'static str] {
             "flag_sensitivity",
             "draft_reply",
             "withdraw",
+            "record_communication",
         ],
-        Stage::CorrectionRequested => &["submit_correction", "lapse_correction", "withdraw"],
+        Stage::CorrectionRequested => &[
+            "submit_correction",
+            "lapse_correction",
+            "withdraw",
+            "record_communication",
+        ],
         Stage::Accepted => &[
             "assign",
             "issue_fee_notice",
@@ -244,6 +256,7 @@ fn allowed(stage: Stage) -> &'static [&'static str] {
             "flag_sensitivity",
             "draft_reply",
             "withdraw",
+            "record_communication",
         ],
         Stage::InHandling => &[
             "assign",
@@ -253,6 +266,7 @@ fn allowed(stage: Stage) -> &'static [&'static str] {
             "approve_extension",
             "flag_sensitivity",
             "withdraw",
+            "record_communication",
         ],
         Stage::ReplyDrafted => &[
             "approve_extension",
@@ -260,6 +274,7 @@ fn allowed(stage: Stage) -> &'static [&'static str] {
             "draft_reply",
             "submit_for_review",
             "withdraw",
+            "record_communication",
         ],
         Stage::InReview => &[
             "approve_review",
@@ -267,12 +282,14 @@ fn allowed(stage: Stage) -> &'static [&'static str] {
             "approve_extension",
             "flag_sensitivity",
             "withdraw",
+            "record_communication",
         ],
         Stage::ReviewApproved => &[
             "issue_reply",
             "approve_extension",
             "flag_sensitivity",
             "withdraw",
+            "record_communication",
         ],
         Stage::Issued => &["mark_delivered"],
         Stage::Delivered => &["archive"],
@@ -328,7 +345,7 @@ fn every_stage_times_every_command() {
             n_checked += 1;
         }
     }
-    assert_eq!(n_checked, 13 * 21);
+    assert_eq!(n_checked, 13 * 22);
 }
 
 /// Which roles may give each command (in a stage where it is legal).
@@ -426,6 +443,22 @@ fn every_command_times_every_role() {
             },
             &[],
             true,
+        ),
+        (
+            Stage::InHandling,
+            Command::RecordCommunication {
+                contacted_on: TODAY,
+                method: CommunicationMethod::Meeting,
+                outcome: CommunicationOutcome::RequestNarrowed,
+                summary: "面谈后申请人同意只申请2025年的数据".into(),
+            },
+            &[
+                Role::OgiOffice,
+                Role::Clerk,
+                Role::Liaison,
+                Role::DepartmentReviewer,
+            ],
+            false,
         ),
     ];
     for (stage, command, permitted, applicant_only) in cases {
@@ -613,6 +646,36 @@ fn content_rules_give_precise_refusals() {
             Stage::Issued,
             Command::MarkDelivered { method: "".into() },
             Rejection::DeliveryMethodMissing,
+        ),
+        (
+            Stage::Received,
+            Command::RecordCommunication {
+                contacted_on: date!(2026 - 03 - 21),
+                method: CommunicationMethod::Phone,
+                outcome: CommunicationOutcome::NeedClarified,
+                summary: "x".into(),
+            },
+            Rejection::CommunicationDateInFuture,
+        ),
+        (
+            Stage::Received,
+            Command::RecordCommunication {
+                contacted_on: date!(2026 - 03 - 01),
+                method: CommunicationMethod::Phone,
+                outcome: CommunicationOutcome::NeedClarified,
+                summary: "x".into(),
+            },
+            Rejection::CommunicationDateTooEarly,
+        ),
+        (
+            Stage::Accepted,
+            Command::RecordCommunication {
+                contacted_on: TODAY,
+                method: CommunicationMethod::Email,
+                outcome: CommunicationOutcome::NoAgreement,
+                summary: " \n ".into(),
+            },
+            Rejection::CommunicationSummaryMissing,
         ),
     ];
     for (stage, command, expected) in cases {
@@ -1001,4 +1064,60 @@ fn a_fee_notice_pauses_the_clock_and_an_unpaid_fee_ends_the_application() {
         lapsed.issued_reply_kind.as_deref(),
         Some("other_fee_not_paid")
     );
+}
+
+/// A pre-reply communication (前置沟通) is recorded in every stage before the reply, keeps the
+/// stage, and never moves the statutory clock: the due dates are those of the same history
+/// without it.
+#[test]
+fn a_communication_is_recorded_without_moving_stage_or_clock() {
+    let tiers = TierRules::default();
+    let roles = [Role::Liaison];
+    let acting = Acting {
+        roles: &roles,
+        is_applicant: false,
+        today: TODAY,
+        tier_rules: &tiers,
+    };
+    let command = Command::RecordCommunication {
+        contacted_on: date!(2026 - 03 - 04),
+        method: CommunicationMethod::Phone,
+        outcome: CommunicationOutcome::PointedToPublishedInformation,
+        summary: "  告知申请人该名单已在本机关网站公开  ".into(),
+    };
+    for stage in Stage::ALL {
+        let history = history_for(stage);
+        let before = run(&history);
+        let result = decide(&before, &command, &acting);
+        if !allowed(stage).contains(&"record_communication") {
+            assert_eq!(result, Err(Rejection::WrongStage(stage)), "{stage:?}");
+            continue;
+        }
+        let events = result.unwrap_or_else(|e| panic!("{stage:?}: {e:?}"));
+        assert_eq!(
+            events,
+            vec![Event::CommunicationRecorded {
+                on: date!(2026 - 03 - 04),
+                method: CommunicationMethod::Phone,
+                outcome: CommunicationOutcome::PointedToPublishedInformation,
+                summary: "告知申请人该名单已在本机关网站公开".into(),
+            }]
+        );
+        let after = run(&with(history.clone(), &events));
+        assert_eq!(after.stage, before.stage, "{stage:?}");
+        assert_eq!(after.clock_events, before.clock_events, "{stage:?}");
+        assert_eq!(after.communications.len(), 1);
+        assert_eq!(
+            after.communications[0].outcome,
+            CommunicationOutcome::PointedToPublishedInformation
+        );
+    }
+    // Codes round-trip and every code is distinct.
+    for method in CommunicationMethod::ALL {
+        assert_eq!(CommunicationMethod::parse(method.code()), Some(method));
+    }
+    for outcome in CommunicationOutcome::ALL {
+        assert_eq!(CommunicationOutcome::parse(outcome.code()), Some(outcome));
+    }
+    assert_eq!(CommunicationMethod::parse("carrier_pigeon"), None);
 }

@@ -831,6 +831,12 @@ fn every_command() -> Vec<Command> {
         },
         Command::RecordFeePayment,
         Command::LapseFee,
+        Command::RecordCommunication {
+            contacted_on: day,
+            method: gongkai_domain::application::CommunicationMethod::Phone,
+            outcome: gongkai_domain::application::CommunicationOutcome::NeedClarified,
+            summary: String::new(),
+        },
     ];
     for command in &all {
         // Exhaustive on purpose: no wildcard.
@@ -855,7 +861,8 @@ fn every_command() -> Vec<Command> {
             | Command::Withdraw { .. }
             | Command::IssueFeeNotice { .. }
             | Command::RecordFeePayment
-            | Command::LapseFee => {}
+            | Command::LapseFee
+            | Command::RecordCommunication { .. } => {}
         }
     }
     all
@@ -1150,6 +1157,157 @@ async fn garbage_is_answered_with_a_4xx_listing_every_problem() -> anyhow::Resul
             Some(0),
             "nothing is due before receipt"
         );
+        db.finish().await;
+    }
+    Ok(())
+}
+
+/// Pre-reply communication (前置沟通) through the API: malformed fields are all reported at once,
+/// a rule refusal names its field, a recorded conversation is an application event that the
+/// applicant sees too, and it leaves the statutory reply date where it was.
+#[tokio::test]
+async fn pre_reply_communications_are_application_events() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let app = TestApp::new(services(&db.db)).await?;
+        let applicant = token_for(&app, "applicant@demo.gongkai.cn").await?;
+        let clerk = token_for(&app, "clerk@demo.gongkai.cn").await?;
+        let mut api = Api {
+            client: app.fresh_client(),
+        };
+        let submitted = api
+            .call(
+                "POST",
+                "/agencies/demo-city/applications",
+                form("communication"),
+                &applicant,
+            )
+            .await?;
+        assert_eq!(submitted.status, 201, "{}", submitted.body);
+        let id = submitted.json()["id"].as_str().unwrap_or("").to_string();
+        let received = api
+            .step(
+                &clerk,
+                &id,
+                "confirm_receipt",
+                json!({ "receipt_date": "2026-03-02" }),
+            )
+            .await?;
+        let version = received["version"].as_i64().unwrap_or(-1);
+        let due_before = received["reply_due"]["date"].clone();
+
+        // Every malformed field at once.
+        let garbage = api
+            .command(
+                &clerk,
+                &id,
+                version,
+                "record_communication",
+                json!({ "contacted_on": "03/05/2026", "method": "pigeon", "summary": "x" }),
+            )
+            .await?;
+        assert_eq!(garbage.status, 422, "{}", garbage.body);
+        let found = problems(&garbage);
+        assert!(found.iter().any(|(f, _)| f == "contacted_on"), "{found:?}");
+        assert!(found.iter().any(|(f, _)| f == "method"), "{found:?}");
+        assert!(found.iter().any(|(f, _)| f == "outcome"), "{found:?}");
+
+        // A rule refusal names its field: a conversation cannot predate the application.
+        let too_early = api
+            .command(
+                &clerk,
+                &id,
+                version,
+                "record_communication",
+                json!({
+                    "contacted_on": "2025-12-31",
+                    "method": "phone",
+                    "outcome": "need_clarified",
+                    "summary": "电话沟通",
+                }),
+            )
+            .await?;
+        assert_eq!(too_early.status, 422, "{}", too_early.body);
+        assert!(has_problem(
+            &too_early,
+            "contacted_on",
+            "communication_date_too_early"
+        ));
+        let tomorrow = api
+            .command(
+                &clerk,
+                &id,
+                version,
+                "record_communication",
+                json!({
+                    "contacted_on": "2026-03-03",
+                    "method": "meeting",
+                    "outcome": "no_agreement",
+                    "summary": "面谈",
+                }),
+            )
+            .await?;
+        assert!(has_problem(
+            &tomorrow,
+            "contacted_on",
+            "communication_date_in_future"
+        ));
+        let empty = api
+            .command(
+                &clerk,
+                &id,
+                version,
+                "record_communication",
+                json!({ "method": "phone", "outcome": "need_clarified", "summary": "  " }),
+            )
+            .await?;
+        assert_eq!(empty.status, 422, "{}", empty.body);
+        assert!(has_problem(
+            &empty,
+            "summary",
+            "communication_summary_missing"
+        ));
+        // The applicant cannot record one.
+        let by_applicant = api
+            .command(
+                &applicant,
+                &id,
+                version,
+                "record_communication",
+                json!({ "method": "phone", "outcome": "need_clarified", "summary": "我来电说明" }),
+            )
+            .await?;
+        assert_eq!(by_applicant.status, 403, "{}", by_applicant.body);
+
+        let recorded = api
+            .step(
+                &clerk,
+                &id,
+                "record_communication",
+                json!({
+                    "contacted_on": "2026-03-02",
+                    "method": "phone",
+                    "outcome": "request_narrowed",
+                    "summary": "申请人同意只申请2025年度的规划文本",
+                }),
+            )
+            .await?;
+        assert_eq!(recorded["stage"]["code"], "received");
+        assert_eq!(recorded["reply_due"]["date"], due_before);
+
+        let seen = api.get(&format!("/applications/{id}"), &applicant).await?;
+        assert_eq!(seen.status, 200);
+        let timeline = seen.json()["timeline"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let entry = timeline
+            .iter()
+            .find(|e| e["kind"] == "communication_recorded")
+            .cloned()
+            .unwrap_or(Value::Null);
+        assert_eq!(entry["date"], "2026-03-02", "{}", seen.body);
+        assert_eq!(entry["data"]["method"], "phone");
+        assert_eq!(entry["data"]["outcome"], "request_narrowed");
         db.finish().await;
     }
     Ok(())

@@ -569,3 +569,92 @@ async fn notices_appear_in_the_site_inbox() -> anyhow::Result<()> {
     db.finish().await;
     Ok(())
 }
+
+/// Pre-reply communication (前置沟通) through the application page: the form lists every problem
+/// at once, a recorded conversation appears for staff and for the applicant, and applicants
+/// are not offered the form.
+#[tokio::test]
+async fn staff_record_a_pre_reply_communication_on_the_page() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let mut applicant = TestApp::new(services(&db.db)).await?;
+        applicant
+            .login("applicant@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let mut fields: Vec<(&str, &str)> = FORM.to_vec();
+        fields.push(("idempotency_key", "communication-page"));
+        let location = applicant
+            .post_form("/a/demo-city/apply", &fields)
+            .await?
+            .location()
+            .unwrap_or_default()
+            .to_string();
+        let act = format!("{location}/act");
+        let mut clerk = applicant.fresh_client();
+        clerk
+            .login("liaison@demo.gongkai.cn", DEMO_PASSWORD)
+            .await?;
+        let page = clerk.get(&location).await?;
+        assert!(
+            page.body.contains("value=\"record_communication\""),
+            "{}",
+            db.label
+        );
+        let version = extract_input_value(&page.body, "version").unwrap_or_default();
+        let bad = clerk
+            .post_form(
+                &act,
+                &[
+                    ("version", &version),
+                    ("action", "record_communication"),
+                    ("contacted_on", "yesterday"),
+                    ("communication_method", "pigeon"),
+                    ("communication_outcome", "need_clarified"),
+                    ("communication_summary", " "),
+                ],
+            )
+            .await?;
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        for field in [
+            "contacted_on",
+            "communication_method",
+            "communication_summary",
+        ] {
+            assert!(
+                bad.body.contains(&format!("href=\"#{field}\"")),
+                "{field} listed: {}",
+                bad.body
+            );
+        }
+        let done = clerk
+            .post_form(
+                &act,
+                &[
+                    ("version", &version),
+                    ("action", "record_communication"),
+                    ("contacted_on", "2026-03-02"),
+                    ("communication_method", "phone"),
+                    ("communication_outcome", "pointed_to_published_information"),
+                    (
+                        "communication_summary",
+                        "告知申请人该规划已在本机关网站公开",
+                    ),
+                ],
+            )
+            .await?;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let staff_view = clerk.get(&location).await?;
+        assert!(staff_view.body.contains("答复前沟通记录"));
+        assert!(
+            staff_view
+                .body
+                .contains("告知申请人该规划已在本机关网站公开")
+        );
+        assert!(staff_view.body.contains("已引导申请人获取已公开的信息"));
+        let own = applicant.get(&location).await?;
+        assert!(own.body.contains("告知申请人该规划已在本机关网站公开"));
+        assert!(own.body.contains("答复前与申请人沟通"));
+        assert!(!own.body.contains("value=\"record_communication\""));
+        db.finish().await;
+    }
+    Ok(())
+}

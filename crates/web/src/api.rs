@@ -33,8 +33,8 @@ use axum::{Json, Router};
 use gongkai_domain::account::{RegistrationInput, Role};
 use gongkai_domain::agency::AgencyInput;
 use gongkai_domain::application::{
-    Command, ConsultationParty, Event, REGISTRATION_CHANNELS, SensitivityFlag, Stage,
-    registration_channel,
+    Command, CommunicationMethod, CommunicationOutcome, ConsultationParty, Event,
+    REGISTRATION_CHANNELS, SensitivityFlag, Stage, registration_channel,
 };
 use gongkai_domain::application_form::{
     APPLICANT_NAME_LENGTH_MAX_CHARS, ApplicantKind, ApplicationInput, CorrectionSeverity,
@@ -349,6 +349,13 @@ pub const API_COMMANDS: &[(&str, &str)] = &[
     ),
     ("record_fee_payment", ""),
     ("lapse_fee", ""),
+    (
+        "record_communication",
+        "contacted_on (YYYY-MM-DD, default today), method (phone | meeting | email | letter | \
+         online_message | other), outcome (need_clarified | request_narrowed | \
+         pointed_to_published_information | withdrawal_intended | no_agreement | \
+         applicant_unreachable), summary: a pre-reply communication (前置沟通)",
+    ),
 ];
 
 /// Every API route. Each `.route(...)` call stays on one line (short handler names keep
@@ -1403,7 +1410,9 @@ fn shown_to_applicant(event: &Event) -> bool {
         | Event::Withdrawn { .. }
         | Event::FeeNoticeIssued { .. }
         | Event::FeePaid { .. }
-        | Event::FeePaymentLapsed { .. } => true,
+        | Event::FeePaymentLapsed { .. }
+        // The applicant took part in a pre-reply communication and sees its record.
+        | Event::CommunicationRecorded { .. } => true,
         _ => false,
     }
 }
@@ -2046,6 +2055,24 @@ async fn command_of_json(
         }
         "record_fee_payment" => Some(Command::RecordFeePayment),
         "lapse_fee" => Some(Command::LapseFee),
+        "record_communication" => {
+            let today = state.services.clock.today_in_china();
+            let contacted_on = fields.date("contacted_on", Some(today));
+            let method = fields.choice("method", CommunicationMethod::parse);
+            let outcome = fields.choice("outcome", CommunicationOutcome::parse);
+            let summary = fields.free_text("summary", COMMAND_TEXT_MAX_CHARS);
+            match (contacted_on, method, outcome) {
+                (Some(contacted_on), Some(method), Some(outcome)) => {
+                    Some(Command::RecordCommunication {
+                        contacted_on,
+                        method,
+                        outcome,
+                        summary,
+                    })
+                }
+                _ => None,
+            }
+        }
         _ => {
             fields.problems.add("command", "invalid");
             None
@@ -2072,6 +2099,8 @@ fn refusal_field(code: &str) -> &'static str {
         "flags_missing" => "flags",
         "delivery_method_missing" => "method",
         "fee_amount_invalid" => "units",
+        "communication_date_in_future" | "communication_date_too_early" => "contacted_on",
+        "communication_summary_missing" => "summary",
         _ => "command",
     }
 }

@@ -20,7 +20,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_domain::account::Role;
 use gongkai_domain::application::{
-    Command, ConsultationParty, Event, REGISTRATION_CHANNELS, Stage,
+    Command, CommunicationMethod, CommunicationOutcome, ConsultationParty, Event,
+    REGISTRATION_CHANNELS, Stage,
 };
 use gongkai_domain::application_form::{
     ApplicantKind, ApplicationInput, DeliveryMethod, InformationForm,
@@ -732,6 +733,25 @@ fn event_title(lang: Lang, event: &Event) -> (String, String) {
             ),
             String::new(),
         ),
+        Event::CommunicationRecorded {
+            method,
+            outcome,
+            summary,
+            ..
+        } => (
+            format!(
+                "{}（{}）",
+                t(
+                    "答复前与申请人沟通",
+                    "Talked with the applicant before replying"
+                ),
+                pick(lang, method.label_zh(), method.label_en())
+            ),
+            format!(
+                "{}\n{summary}",
+                pick(lang, outcome.label_zh(), outcome.label_en())
+            ),
+        ),
     }
 }
 
@@ -758,6 +778,7 @@ fn event_date(event: &Event) -> Option<time::Date> {
         | Event::FeeNoticeIssued { on, .. }
         | Event::FeePaid { on }
         | Event::AttachmentAdded { on, .. }
+        | Event::CommunicationRecorded { on, .. }
         | Event::FeePaymentLapsed { on } => *on,
         Event::Registered { receipt_date, .. } | Event::ReceiptConfirmed { receipt_date } => {
             *receipt_date
@@ -841,7 +862,50 @@ pub(crate) async fn application_view_page(
             && matches!(stage, Stage::Accepted | Stage::InHandling)
             && !st.fee_notice_issued,
         fee_payment: intake && st.fee_pending.is_some(),
+        // Pre-reply communication (前置沟通): before the reply is issued, by whoever handles it.
+        record_communication: has(&[
+            Role::OgiOffice,
+            Role::Clerk,
+            Role::Liaison,
+            Role::DepartmentReviewer,
+        ]) && matches!(
+            stage,
+            Stage::Submitted
+                | Stage::Received
+                | Stage::CorrectionRequested
+                | Stage::Accepted
+                | Stage::InHandling
+                | Stage::ReplyDrafted
+                | Stage::InReview
+                | Stage::ReviewApproved
+        ),
     };
+    let communications = st
+        .communications
+        .iter()
+        .map(|c| crate::templates::CommunicationView {
+            date: format_iso_date(c.contacted_on),
+            method: pick(lang, c.method.label_zh(), c.method.label_en()),
+            outcome: pick(lang, c.outcome.label_zh(), c.outcome.label_en()),
+            summary: c.summary.clone(),
+        })
+        .collect();
+    let communication_methods = CommunicationMethod::ALL
+        .iter()
+        .map(|m| Choice {
+            value: m.code().to_string(),
+            label: pick(lang, m.label_zh(), m.label_en()).to_string(),
+            selected: false,
+        })
+        .collect();
+    let communication_outcomes = CommunicationOutcome::ALL
+        .iter()
+        .map(|o| Choice {
+            value: o.code().to_string(),
+            label: pick(lang, o.label_zh(), o.label_en()).to_string(),
+            selected: false,
+        })
+        .collect();
     let departments = state.services.departments(row.agency_id).await?;
     let department_name = |id: &str| {
         departments
@@ -967,6 +1031,9 @@ pub(crate) async fn application_view_page(
         None
     };
     Ok(ApplicationPage {
+        communications,
+        communication_methods,
+        communication_outcomes,
         remedies,
         prereview,
         may_rate: is_applicant && stage_is_answered(stage),
@@ -1349,6 +1416,31 @@ fn command_of(
         }
         "record_fee_payment" => Some(Command::RecordFeePayment),
         "lapse_fee" => Some(Command::LapseFee),
+        "record_communication" => {
+            let contacted_on = date_field("contacted_on", Some(today));
+            let method = CommunicationMethod::parse(field(pairs, "communication_method"));
+            if method.is_none() {
+                problems.add("communication_method", "invalid");
+            }
+            let outcome = CommunicationOutcome::parse(field(pairs, "communication_outcome"));
+            if outcome.is_none() {
+                problems.add("communication_outcome", "invalid");
+            }
+            if field(pairs, "communication_summary").trim().is_empty() {
+                problems.add("communication_summary", "required");
+            }
+            match (contacted_on, method, outcome) {
+                (Some(contacted_on), Some(method), Some(outcome)) => {
+                    Some(Command::RecordCommunication {
+                        contacted_on,
+                        method,
+                        outcome,
+                        summary: field(pairs, "communication_summary").to_string(),
+                    })
+                }
+                _ => None,
+            }
+        }
         _ => {
             problems.add("action", "invalid");
             None
@@ -1376,6 +1468,8 @@ fn refusal_field(code: &str) -> &'static str {
         "reason_missing" => "rejection_reason",
         "delivery_method_missing" => "method",
         "fee_amount_invalid" | "fee_notice_already_issued" => "fee_units",
+        "communication_date_in_future" | "communication_date_too_early" => "contacted_on",
+        "communication_summary_missing" => "communication_summary",
         _ => "action",
     }
 }

@@ -1095,6 +1095,40 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.fee_units", "件数或页数", "Count or pages"),
     ("field.fee_due", "缴费期限", "Pay by"),
     (
+        "application.communications",
+        "答复前沟通记录（前置沟通）",
+        "Talks with the applicant before the reply",
+    ),
+    (
+        "application.communications_hint",
+        "正式答复前，对复杂或有争议的申请，可通过电话、面谈等方式与申请人沟通，了解真实需求。沟通不影响法定答复期限。",
+        "Before a formal reply to a complex or disputed request, staff may talk with the applicant to learn what they actually need. This does not change the statutory reply period.",
+    ),
+    ("field.contacted_on", "沟通日期", "Date of the conversation"),
+    ("field.communication_method", "沟通方式", "How"),
+    ("field.communication_outcome", "沟通结果", "Outcome"),
+    ("field.communication_summary", "沟通情况", "What was said"),
+    (
+        "action.record_communication",
+        "登记沟通情况",
+        "Record the conversation",
+    ),
+    (
+        "problem.communication_date_in_future",
+        "沟通日期不能晚于今天",
+        "cannot be later than today",
+    ),
+    (
+        "problem.communication_date_too_early",
+        "沟通日期不能早于提交或收到申请之日",
+        "cannot be earlier than the day the application was submitted or received",
+    ),
+    (
+        "problem.communication_summary_missing",
+        "请简要记录沟通情况",
+        "needs a short record of what was said",
+    ),
+    (
         "calendar.title",
         "工作日历（法定节假日与调休）",
         "Working-day calendar (holidays and make-up days)",

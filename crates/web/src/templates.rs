@@ -532,6 +532,15 @@ pub(crate) struct AllowedActions {
     pub withdraw: bool,
     pub fee_notice: bool,
     pub fee_payment: bool,
+    pub record_communication: bool,
+}
+
+/// One pre-reply communication with the applicant (前置沟通), as shown on the application page.
+pub(crate) struct CommunicationView {
+    pub date: String,
+    pub method: &'static str,
+    pub outcome: &'static str,
+    pub summary: String,
 }
 
 #[derive(Template)]
@@ -580,6 +589,10 @@ pub(crate) struct ApplicationPage {
     pub prereview: Option<PrereviewView>,
     /// Complaints, reconsideration and litigation about this application (Art. 51), for staff.
     pub remedies: Option<crate::annual_report::RemedySectionView>,
+    /// Pre-reply communications with the applicant, shown to staff and to the applicant.
+    pub communications: Vec<CommunicationView>,
+    pub communication_methods: Vec<Choice>,
+    pub communication_outcomes: Vec<Choice>,
 }
 
 /// The pre-review's proposed kind, its reasons, and published documents that may already
