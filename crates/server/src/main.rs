@@ -207,6 +207,19 @@ enum ImportCommand {
         #[arg(long)]
         agency: Option<String>,
     },
+    /// Import an agency's existing documents from a JSONL or CSV file (by extension) with
+    /// their metadata, body and attachment paths relative to the file (docs/import.md). Every
+    /// problem of every row is listed; nothing is imported while one row is invalid, unless
+    /// --skip-invalid. Rows are keyed by external_id, so re-running is safe.
+    Documents {
+        file: PathBuf,
+        /// The agency whose documents these are (its URL name, e.g. demo-city).
+        #[arg(long)]
+        agency: String,
+        /// Import the valid rows and only report the invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -355,6 +368,17 @@ async fn main() -> anyhow::Result<()> {
         } => {
             init_logging(&log_format);
             import_laws(&resolved, &file, agency.as_deref()).await
+        }
+        Command::Import {
+            command:
+                ImportCommand::Documents {
+                    file,
+                    agency,
+                    skip_invalid,
+                },
+        } => {
+            init_logging(&log_format);
+            import_documents(&resolved, &file, &agency, skip_invalid).await
         }
     }
 }
@@ -568,6 +592,61 @@ async fn import_laws(
     );
     if !report.errors.is_empty() {
         bail!("{} lines were refused", report.errors.len());
+    }
+    Ok(())
+}
+
+async fn import_documents(
+    resolved: &config::Resolved,
+    file: &Path,
+    agency: &str,
+    skip_invalid: bool,
+) -> anyhow::Result<()> {
+    let db = open_database(resolved).await?;
+    let services = Services::new(db.clone(), Clock::System, ServiceConfig::default());
+    let started = std::time::Instant::now();
+    let report = services
+        .import_documents_file(
+            agency,
+            file,
+            gongkai_service::DocumentImportOptions { skip_invalid },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("import into {agency}: {e}"));
+    db.close().await;
+    let report = report?;
+    for problem in &report.problems {
+        eprintln!(
+            "line {}: {} {}: {} ({}){}",
+            problem.line,
+            problem.field_zh(),
+            problem.field,
+            problem.reason(),
+            problem.code,
+            if problem.detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", problem.detail)
+            }
+        );
+    }
+    println!(
+        "{} rows: imported {} new, {} corrected, {} unchanged, {} skipped, {} attachments, into {agency} in {:.1} s{}",
+        report.rows,
+        report.imported,
+        report.corrected,
+        report.unchanged,
+        report.skipped,
+        report.attachments_added,
+        started.elapsed().as_secs_f64(),
+        if report.committed {
+            ""
+        } else {
+            "; nothing was imported"
+        }
+    );
+    if !report.committed {
+        bail!("{} problems; nothing was imported", report.problems.len());
     }
     Ok(())
 }

@@ -948,6 +948,20 @@ impl Tx {
         .map_err(StoreError::from_write)
     }
 
+    /// The content digests and file names of a document's attachments, inside the
+    /// transaction that is about to add more (an import adds only the files not yet there).
+    pub async fn document_attachment_digests(
+        &mut self,
+        document_id: Uuid,
+    ) -> StoreResult<Vec<(String, String)>> {
+        Ok(tx_run!(self, |c| sqlx::query_as::<_, (String, String)>(
+            "SELECT sha256, filename FROM document_attachments WHERE document_id = $1"
+        )
+        .bind(document_id)
+        .fetch_all(c)
+        .await)?)
+    }
+
     pub async fn document_attachment_count(&mut self, document_id: Uuid) -> StoreResult<i64> {
         Ok(tx_run!(self, |c| sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM document_attachments WHERE document_id = $1"
