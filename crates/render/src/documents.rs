@@ -62,6 +62,28 @@ pub struct LetterPdf {
     pub seal_text: Option<String>,
 }
 
+/// The most paragraphs (lines) of a redacted document.
+pub const REDACTED_PARAGRAPHS_MAX: usize = 20_000;
+/// The most lines of the note under a redacted document.
+pub const REDACTED_NOTES_MAX: usize = 20;
+
+/// A text released after redaction (Art. 37 partial disclosure, or a document published after
+/// review). Every string is the already-redacted text: the caller never hands this crate the
+/// original, so no removed character can reach the PDF, not even under a box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedactedDocumentPdf {
+    /// The centred title, also the PDF's title metadata.
+    pub title: String,
+    /// Printed under the title, such as the receipt number of the application.
+    pub reference: String,
+    /// The redacted text, one string per line of the original; an empty string keeps an
+    /// empty line.
+    pub paragraphs: Vec<String>,
+    /// Lines printed after a rule under the text, such as 「依据……第十五条（个人隐私），不予
+    /// 公开3处。」.
+    pub notes: Vec<String>,
+}
+
 /// The printable government information catalog of one agency (Art. 25).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogPdf {
@@ -246,6 +268,31 @@ pub(crate) fn letter_data(letter: &LetterPdf) -> Result<Value, RenderError> {
         "date_text": checked_text("date_text", &letter.date_text, SHORT_TEXT_CHARS_MAX)?,
         "reference": checked_text("reference", &letter.reference, SHORT_TEXT_CHARS_MAX)?,
         "seal_text": seal_text,
+    }))
+}
+
+pub(crate) fn redacted_document_data(document: &RedactedDocumentPdf) -> Result<Value, RenderError> {
+    checked_count(
+        "paragraphs",
+        document.paragraphs.len(),
+        REDACTED_PARAGRAPHS_MAX,
+    )?;
+    checked_count("notes", document.notes.len(), REDACTED_NOTES_MAX)?;
+    let paragraphs = document
+        .paragraphs
+        .iter()
+        .map(|paragraph| checked_text("paragraphs", paragraph, PARAGRAPH_CHARS_MAX))
+        .collect::<Result<Vec<_>, _>>()?;
+    let notes = document
+        .notes
+        .iter()
+        .map(|note| checked_text("notes", note, SHORT_TEXT_CHARS_MAX))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(json!({
+        "title": checked_text("title", &document.title, SHORT_TEXT_CHARS_MAX)?,
+        "reference": checked_text("reference", &document.reference, SHORT_TEXT_CHARS_MAX)?,
+        "paragraphs": paragraphs,
+        "notes": notes,
     }))
 }
 

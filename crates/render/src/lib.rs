@@ -30,10 +30,11 @@ use typst_pdf::PdfOptions;
 
 pub use crate::documents::{
     AnnualReportPdf, CATALOG_ROWS_MAX, CATALOG_SECTIONS_MAX, CatalogPdf, CatalogRow,
-    CatalogSection, LETTER_PARAGRAPHS_MAX, LetterPdf, PARAGRAPH_CHARS_MAX, REPORT_BLOCKS_MAX,
-    REPORT_SECTIONS_MAX, REPORT_TABLE_ROWS_MAX, ReportBlock, ReportSection, SHORT_TEXT_CHARS_MAX,
-    TABLE_CELL_SPAN_MAX, TABLE_COLUMNS_MAX, TABLE_FOOTNOTES_MAX, TABLE_HEADER_ROWS_MAX,
-    TABLE_ROWS_MAX, TableCell, TablePdf, TableRow,
+    CatalogSection, LETTER_PARAGRAPHS_MAX, LetterPdf, PARAGRAPH_CHARS_MAX, REDACTED_NOTES_MAX,
+    REDACTED_PARAGRAPHS_MAX, REPORT_BLOCKS_MAX, REPORT_SECTIONS_MAX, REPORT_TABLE_ROWS_MAX,
+    RedactedDocumentPdf, ReportBlock, ReportSection, SHORT_TEXT_CHARS_MAX, TABLE_CELL_SPAN_MAX,
+    TABLE_COLUMNS_MAX, TABLE_FOOTNOTES_MAX, TABLE_HEADER_ROWS_MAX, TABLE_ROWS_MAX, TableCell,
+    TablePdf, TableRow,
 };
 use crate::fonts::FontCollection;
 pub use crate::workbook::{
@@ -61,6 +62,7 @@ const TYPST_CACHE_AGE_MAX: usize = 10;
 
 const LETTER_TEMPLATE: &str = include_str!("../templates/letter.typ");
 const CATALOG_TEMPLATE: &str = include_str!("../templates/catalog.typ");
+const REDACTED_TEMPLATE: &str = include_str!("../templates/redacted.typ");
 /// The grid of a report table, put in front of both templates that draw report tables, since
 /// a template can read no file but itself and its data.
 const TABLE_TEMPLATE: &str = concat!(
@@ -129,6 +131,7 @@ pub struct Renderer {
     catalog_template: Source,
     table_template: Source,
     annual_report_template: Source,
+    redacted_template: Source,
     /// The font families handed to the templates as JSON, computed once.
     font_data: serde_json::Value,
 }
@@ -171,6 +174,10 @@ impl Renderer {
             project_file_id("/annual_report.typ").map_err(template_error)?,
             ANNUAL_REPORT_TEMPLATE.to_string(),
         );
+        let redacted_template = Source::new(
+            project_file_id("/redacted.typ").map_err(template_error)?,
+            REDACTED_TEMPLATE.to_string(),
+        );
         let book = LazyHash::new(fonts.book.clone());
         Ok(Self {
             shared: SharedWorld {
@@ -183,6 +190,7 @@ impl Renderer {
             catalog_template,
             table_template,
             annual_report_template,
+            redacted_template,
             font_data,
         })
     }
@@ -217,6 +225,16 @@ impl Renderer {
     pub fn render_annual_report(&self, report: &AnnualReportPdf) -> Result<Vec<u8>, RenderError> {
         let data = documents::annual_report_data(report)?;
         self.render(&self.annual_report_template, data)
+    }
+
+    /// A text released after redaction: title, reference, the redacted lines and a note of
+    /// what was withheld on which ground. Only redacted text ever reaches this function.
+    pub fn render_redacted_document(
+        &self,
+        document: &RedactedDocumentPdf,
+    ) -> Result<Vec<u8>, RenderError> {
+        let data = documents::redacted_document_data(document)?;
+        self.render(&self.redacted_template, data)
     }
 
     fn render(
@@ -363,6 +381,16 @@ mod tests {
                     ],
                 })
                 .expect("annual report data"),
+            ),
+            (
+                &renderer.redacted_template,
+                documents::redacted_document_data(&RedactedDocumentPdf {
+                    title: "政府信息（区分处理后）".to_string(),
+                    reference: "2026-0001".to_string(),
+                    paragraphs: vec!["申请人[已删除]。".to_string(), String::new()],
+                    notes: vec!["依据第十五条不予公开1处。".to_string()],
+                })
+                .expect("redacted document data"),
             ),
         ];
         for (template, mut data) in cases {

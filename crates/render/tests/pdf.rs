@@ -14,8 +14,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod common;
 
 use gongkai_render::{
-    AnnualReportPdf, CatalogPdf, CatalogRow, CatalogSection, LetterPdf, RenderError, Renderer,
-    RendererConfig, ReportBlock, ReportSection, TableCell, TablePdf, TableRow,
+    AnnualReportPdf, CatalogPdf, CatalogRow, CatalogSection, LetterPdf, RedactedDocumentPdf,
+    RenderError, Renderer, RendererConfig, ReportBlock, ReportSection, TableCell, TablePdf,
+    TableRow,
 };
 
 const POPPLER_TOOLS: &[&str] = &["pdftotext", "pdftoppm", "pdffonts", "pdfinfo"];
@@ -706,4 +707,54 @@ fn a_report_table_whose_cells_do_not_fit_is_refused_before_typesetting() {
         ),
         "{error}"
     );
+}
+
+#[test]
+fn a_redacted_document_prints_its_lines_and_the_note_of_what_was_withheld() {
+    let Some(renderer) = renderer_or_skip("redacted_document") else {
+        return;
+    };
+    let document = RedactedDocumentPdf {
+        title: "政府信息（区分处理后公开文本）".to_string(),
+        reference: "demo-city-2026-00001".to_string(),
+        paragraphs: vec![
+            "当事人：示范市某某建材有限公司，法定代表人：王建国。".to_string(),
+            String::new(),
+            "举报人[已删除]，联系电话138****8000。".to_string(),
+        ],
+        notes: vec![
+            "说明：依据《中华人民共和国政府信息公开条例》第十五条（个人隐私），不予公开2处。"
+                .to_string(),
+        ],
+    };
+    let pdf = renderer
+        .render_redacted_document(&document)
+        .expect("render redacted document");
+    let path = write_pdf("redacted", &pdf);
+    assert_fonts_embedded(&pdf, &path);
+    assert_contains_all(
+        &path,
+        &[
+            "政府信息（区分处理后公开文本）",
+            "demo-city-2026-00001",
+            "法定代表人：王建国。",
+            "举报人[已删除]，联系电话138****8000。",
+            "第十五条（个人隐私），不予公开2处。",
+            "第 1 页",
+        ],
+    );
+    let (pages, page_size) = page_count_and_size(&path);
+    assert_eq!(pages, 1);
+    assert!(page_size.starts_with("595.276 x 841.89"), "{page_size}");
+    let too_many = RedactedDocumentPdf {
+        paragraphs: vec!["行".to_string(); gongkai_render::REDACTED_PARAGRAPHS_MAX + 1],
+        ..document
+    };
+    assert!(matches!(
+        renderer.render_redacted_document(&too_many),
+        Err(RenderError::TooLarge {
+            field: "paragraphs",
+            ..
+        })
+    ));
 }
