@@ -18,12 +18,14 @@
 //! - corrected on remedy: of the replies of Y, the share whose application has a remedy
 //!   (Art. 51) decided 结果纠正;
 //! - satisfaction: the applicants' ratings (1–5) of the replies of Y;
-//! - utilisation: views of the public page and downloads of the canonical files of the
-//!   agency's published documents, on days of Y, per published document;
+//! - utilisation: views of the public page and downloads of the canonical files and the
+//!   attachments of the agency's published documents, on days of Y, per published document;
 //! - interpretation click-through: views in Y of the interpretations (政策解读) linked to the
 //!   agency's documents, per view of the documents they interpret. A visitor who reads a
 //!   document and then its interpretation adds one to each, so the ratio approximates how
-//!   often readers follow the link (without tracking anyone);
+//!   often readers follow the link (without tracking anyone); and the step after it: visits
+//!   of the application form through an interpretation's "apply for related information"
+//!   link, per view of the interpretations (counted on the link, again without tracking);
 //! - overdue catalog items: the agency's publication duties late today (Art. 26).
 //!
 //! A department is the lead department of the application's latest assignment; applications
@@ -41,6 +43,7 @@ use gongkai_domain::statistics::{
     Cell, DurationSummary, Fraction, ShownFraction, SmallCellThreshold, SuppressedRow,
     suppress_count, suppress_durations, suppress_fraction, suppress_row,
 };
+use gongkai_store::DocumentUsageDelta;
 use time::{Date, Month};
 use uuid::Uuid;
 
@@ -82,6 +85,8 @@ pub struct DocumentUse {
     pub title: String,
     pub views: u64,
     pub downloads: u64,
+    /// Visits of the application form through the document's "apply" link.
+    pub onward_to_application: u64,
     /// Whether it is an interpretation (解读) linked from another document.
     pub is_interpretation: bool,
 }
@@ -106,6 +111,11 @@ pub struct InterpretationClickThrough {
     pub interpreted_document_views: u64,
     /// Interpretation views per view of the documents they interpret.
     pub click_through: Fraction,
+    /// Visits of the application form from the interpretations' pages.
+    pub interpretation_onward_to_application: u64,
+    /// Those visits per view of the interpretations: the last step of document →
+    /// interpretation → application.
+    pub onward_rate: Fraction,
 }
 
 /// The whole dashboard of an agency for one year.
@@ -154,6 +164,8 @@ pub struct PublicPerformance {
 pub enum DocumentUseKind {
     View,
     Download,
+    /// The visitor followed the page's link to the application form.
+    OnwardToApplication,
 }
 
 /// An application's facts for the dashboard, from its events.
@@ -212,16 +224,22 @@ impl Services {
     /// on today's date in China. Counting must never break the page it counts, so a failure
     /// is logged and swallowed.
     pub async fn count_document_use(&self, external_id: &str, kind: DocumentUseKind) {
-        let (views, downloads) = match kind {
-            DocumentUseKind::View => (1, 0),
-            DocumentUseKind::Download => (0, 1),
+        let delta = match kind {
+            DocumentUseKind::View => DocumentUsageDelta {
+                views: 1,
+                ..DocumentUsageDelta::default()
+            },
+            DocumentUseKind::Download => DocumentUsageDelta {
+                downloads: 1,
+                ..DocumentUsageDelta::default()
+            },
+            DocumentUseKind::OnwardToApplication => DocumentUsageDelta {
+                onward_to_application: 1,
+                ..DocumentUsageDelta::default()
+            },
         };
         let today = self.clock.today_in_china();
-        if let Err(error) = self
-            .db
-            .document_usage_add(external_id, today, views, downloads)
-            .await
-        {
+        if let Err(error) = self.db.document_usage_add(external_id, today, delta).await {
             tracing::warn!(%error, external_id, "document use not counted");
         }
     }
@@ -235,6 +253,13 @@ impl Services {
     /// Counts one download of a document's canonical file (C17 utilisation).
     pub async fn count_document_download(&self, external_id: &str) {
         self.count_document_use(external_id, DocumentUseKind::Download)
+            .await
+    }
+
+    /// Counts one visit of the application form through a document's "apply for related
+    /// information" link (C17 click-through).
+    pub async fn count_document_onward_to_application(&self, external_id: &str) {
+        self.count_document_use(external_id, DocumentUseKind::OnwardToApplication)
             .await
     }
 
@@ -374,6 +399,8 @@ impl Services {
             if interpretations.contains(&row.document_id) {
                 interpretation.n_interpretations += 1;
                 interpretation.interpretation_views += count(row.views);
+                interpretation.interpretation_onward_to_application +=
+                    count(row.onward_to_application);
             }
             if interpreted.contains(&row.document_id) {
                 interpretation.interpreted_document_views += count(row.views);
@@ -382,6 +409,10 @@ impl Services {
         interpretation.click_through = Fraction::new(
             interpretation.interpretation_views,
             interpretation.interpreted_document_views,
+        );
+        interpretation.onward_rate = Fraction::new(
+            interpretation.interpretation_onward_to_application,
+            interpretation.interpretation_views,
         );
         utilisation.views_per_document =
             Fraction::new(utilisation.views, utilisation.n_published_documents);
@@ -395,6 +426,7 @@ impl Services {
                 title: row.title,
                 views: count(row.views),
                 downloads: count(row.downloads),
+                onward_to_application: count(row.onward_to_application),
             })
             .collect();
         utilisation.documents.sort_by(|a, b| {

@@ -15,6 +15,17 @@ pub struct DocumentUsageRow {
     pub title: String,
     pub views: i64,
     pub downloads: i64,
+    /// Visits of the application form through the document page's "apply for related
+    /// information" link.
+    pub onward_to_application: i64,
+}
+
+/// What one counted use adds to a document's counters for a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocumentUsageDelta {
+    pub views: i64,
+    pub downloads: i64,
+    pub onward_to_application: i64,
 }
 
 /// A document and the interpretation (政策解读) linked to it.
@@ -25,29 +36,32 @@ pub struct DocumentLinkRow {
 }
 
 impl Db {
-    /// Adds views and downloads to a published document's counters for `day`. A document that
-    /// does not exist or is not published is not counted (and is not an error: the page that
-    /// counts answers on its own).
+    /// Adds views, downloads and onward visits to a published document's counters for `day`.
+    /// A document that does not exist or is not published is not counted (and is not an error:
+    /// the page that counts answers on its own).
     pub async fn document_usage_add(
         &self,
         external_id: &str,
         day: Date,
-        views: i64,
-        downloads: i64,
+        delta: DocumentUsageDelta,
     ) -> StoreResult<()> {
         // SQLite needs the WHERE clause of INSERT … SELECT before ON CONFLICT to parse it as an
         // upsert; PostgreSQL accepts the same text.
         db_run!(self, |p| sqlx::query(
-            "INSERT INTO document_usage (document_id, day, views, downloads) \
-             SELECT id, $2, $3, $4 FROM documents WHERE external_id = $1 AND status = 'published' \
+            "INSERT INTO document_usage (document_id, day, views, downloads, onward_to_application) \
+             SELECT id, $2, $3, $4, $5 FROM documents \
+             WHERE external_id = $1 AND status = 'published' \
              ON CONFLICT (document_id, day) DO UPDATE SET \
              views = document_usage.views + excluded.views, \
-             downloads = document_usage.downloads + excluded.downloads"
+             downloads = document_usage.downloads + excluded.downloads, \
+             onward_to_application = \
+             document_usage.onward_to_application + excluded.onward_to_application"
         )
         .bind(external_id)
         .bind(day)
-        .bind(views)
-        .bind(downloads)
+        .bind(delta.views)
+        .bind(delta.downloads)
+        .bind(delta.onward_to_application)
         .execute(p)
         .await
         .map(|r| r.rows_affected()))
@@ -66,7 +80,8 @@ impl Db {
         Ok(db_run!(self, |p| sqlx::query_as::<_, DocumentUsageRow>(
             "SELECT d.id AS document_id, d.external_id, d.title, \
              CAST(COALESCE(SUM(u.views), 0) AS BIGINT) AS views, \
-             CAST(COALESCE(SUM(u.downloads), 0) AS BIGINT) AS downloads \
+             CAST(COALESCE(SUM(u.downloads), 0) AS BIGINT) AS downloads, \
+             CAST(COALESCE(SUM(u.onward_to_application), 0) AS BIGINT) AS onward_to_application \
              FROM documents d LEFT JOIN document_usage u \
              ON u.document_id = d.id AND u.day >= $2 AND u.day <= $3 \
              WHERE d.agency_id = $1 AND d.status = 'published' \

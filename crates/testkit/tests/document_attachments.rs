@@ -326,6 +326,23 @@ async fn staff_upload_from_the_document_page_and_the_public_downloads_the_file()
                 .status,
             404
         );
+        // The page view and the attachment's download both count towards the document's
+        // utilisation on the dashboard (C17).
+        let city = clerk.services.agency_by_slug("demo-city").await?.id;
+        let usage = clerk
+            .services
+            .db
+            .document_usage_of_agency(
+                city,
+                time::macros::date!(2026 - 01 - 01),
+                time::macros::date!(2026 - 12 - 31),
+            )
+            .await?;
+        let counted = usage
+            .iter()
+            .find(|row| row.external_id == external_id)
+            .map(|row| (row.views, row.downloads));
+        assert_eq!(counted, Some((1, 1)), "{}", db.label);
         db.finish().await;
     }
     Ok(())

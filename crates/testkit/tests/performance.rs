@@ -395,3 +395,83 @@ async fn document_pages_and_downloads_are_counted() -> anyhow::Result<()> {
     db.finish().await;
     Ok(())
 }
+
+/// The whole click-through chain of C17, on both databases: a reader views a document, goes on
+/// to its interpretation (政策解读), and from there to the application form through the
+/// interpretation's "apply" link, which counts the visit and lands on the prefilled form.
+#[tokio::test]
+async fn document_interpretation_application_click_through_is_counted() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        s.seed_demo_if_empty().await?;
+        s.seed_demo_documents_if_empty().await?;
+        let city = s.agency_by_slug("demo-city").await?.id;
+        let year = (date!(2026 - 01 - 01), date!(2026 - 12 - 31));
+        let published = s.db.document_usage_of_agency(city, year.0, year.1).await?;
+        anyhow::ensure!(
+            published.len() >= 2,
+            "the demo publishes documents for demo-city"
+        );
+        let document = published[0].external_id.clone();
+        let interpretation = published[1].external_id.clone();
+        let ogi = login(&s, "ogi@demo.gongkai.cn").await?;
+        s.link_interpretation(&ogi, &document, &interpretation)
+            .await?;
+
+        let mut reader = TestApp::new(s.clone()).await?;
+        assert_eq!(
+            reader.get(&format!("/documents/{document}")).await?.status,
+            200
+        );
+        let page = reader.get(&format!("/documents/{interpretation}")).await?;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body
+                .contains(&format!("href=\"/documents/{interpretation}/apply\"")),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            reader
+                .get(&format!("/documents/{interpretation}"))
+                .await?
+                .status,
+            200
+        );
+        let onward = reader
+            .get(&format!("/documents/{interpretation}/apply"))
+            .await?;
+        assert_eq!(onward.status, 303);
+        assert!(
+            onward
+                .location()
+                .is_some_and(|l| l.starts_with("/a/demo-city/apply?description=")),
+            "{:?}",
+            onward.location()
+        );
+        assert_eq!(
+            reader
+                .get("/documents/no-such-document/apply")
+                .await?
+                .status,
+            404
+        );
+
+        let report = s.performance(city, 2026).await?;
+        let click = &report.interpretation;
+        assert_eq!(click.interpreted_document_views, 1);
+        assert_eq!(click.interpretation_views, 2);
+        assert_eq!(click.click_through, Fraction::new(2, 1));
+        assert_eq!(click.interpretation_onward_to_application, 1);
+        assert_eq!(click.onward_rate, Fraction::new(1, 2));
+        let row = report
+            .utilisation
+            .documents
+            .iter()
+            .find(|d| d.external_id == interpretation)
+            .ok_or_else(|| anyhow::anyhow!("interpretation missing"))?;
+        assert_eq!((row.views, row.onward_to_application), (2, 1));
+        db.finish().await;
+    }
+    Ok(())
+}

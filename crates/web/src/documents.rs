@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use gongkai_domain::document::{BodyBlock, parse_body};
 use gongkai_domain::publication::Validity;
@@ -34,6 +34,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/documents/{external_id}/attachments/{attachment_id}",
             get(attachment_download),
         )
+        .route("/documents/{external_id}/apply", get(apply_from_document))
         .route("/a/{slug}/catalog", get(catalog_page))
         .route("/a/{slug}/catalog.csv", get(catalog_csv))
         .route("/a/{slug}/catalog.xlsx", get(catalog_xlsx))
@@ -746,13 +747,35 @@ fn document_page_content(
         problems: Problems::default(),
         version_state_label: state_label(&base, &view.version.row.state),
         log_history: Vec::new(),
-        apply_href: format!(
-            "/a/{}/apply?description={}",
-            view.agency.slug,
-            encode(&format!("《{}》相关信息", metadata.title))
-        ),
+        // Through a counting redirect, so that the dashboard sees how often readers go on from
+        // a document (an interpretation above all) to an application (C17).
+        apply_href: format!("{}/apply", document_href(external_id)),
         base,
     }
+}
+
+/// The "apply for related information" link of a document page: counts the visit, then sends
+/// the visitor to the agency's application form with a description naming the document.
+async fn apply_from_document(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(external_id): Path<String>,
+) -> Result<Response, WebError> {
+    let view = state
+        .services
+        .document_view(&external_id, None, ctx.actor.as_ref())
+        .await?;
+    state
+        .services
+        .count_document_onward_to_application(&view.document.external_id)
+        .await;
+    let title = &view.version.metadata.title;
+    Ok(Redirect::to(&format!(
+        "/a/{}/apply?description={}",
+        view.agency.slug,
+        encode(&format!("《{title}》相关信息"))
+    ))
+    .into_response())
 }
 
 /// The exact canonical bytes of a version, as logged.
@@ -815,6 +838,9 @@ async fn attachment_download(
         .services
         .document_attachment(&external_id, attachment_id, ctx.actor.as_ref())
         .await?;
+    // An attachment is part of the published document's content: its downloads count towards
+    // the document's utilisation (C17) like those of the canonical file.
+    state.services.count_document_download(&external_id).await;
     // An ASCII fallback name for old clients, the real (often Chinese) name in filename*.
     let fallback: String = row
         .filename

@@ -118,6 +118,7 @@ pub(crate) struct DocumentUseView {
     pub href: String,
     pub views: u64,
     pub downloads: u64,
+    pub onward_to_application: u64,
     pub is_interpretation: bool,
 }
 
@@ -140,6 +141,8 @@ pub(crate) struct DisclosureView {
     pub interpretation_views: u64,
     pub interpreted_document_views: u64,
     pub click_through: String,
+    pub interpretation_onward_to_application: u64,
+    pub onward_rate: String,
     pub n_overdue: u64,
 }
 
@@ -209,6 +212,8 @@ fn disclosure_view(public: &PublicPerformance) -> DisclosureView {
         interpretation_views: interpretation.interpretation_views,
         interpreted_document_views: interpretation.interpreted_document_views,
         click_through: ratio_text(interpretation.click_through),
+        interpretation_onward_to_application: interpretation.interpretation_onward_to_application,
+        onward_rate: ratio_text(interpretation.onward_rate),
         n_overdue: public.n_overdue,
     }
 }
@@ -270,6 +275,7 @@ async fn staff_page(
                 href: crate::documents::document_href(&d.external_id),
                 views: d.views,
                 downloads: d.downloads,
+                onward_to_application: d.onward_to_application,
                 is_interpretation: d.is_interpretation,
             })
             .collect(),

@@ -87,6 +87,8 @@ pub(super) async fn show(
             "interpretations": public.interpretation.n_interpretations,
             "interpretation_views": public.interpretation.interpretation_views,
             "interpreted_document_views": public.interpretation.interpreted_document_views,
+            "interpretation_onward_to_application":
+                public.interpretation.interpretation_onward_to_application,
             "overdue_catalog_items": public.n_overdue,
         },
     }))
