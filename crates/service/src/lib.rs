@@ -19,6 +19,7 @@ mod demo;
 mod document_import;
 mod documents;
 mod error;
+mod open_data;
 mod outbox;
 mod performance;
 mod redaction;
@@ -48,6 +49,7 @@ pub use gongkai_search;
 pub use gongkai_store::{
     Backend, CatalogItemRow, Db, DocumentFacet, DocumentListFilter, DocumentRow, DocumentVersionRow,
 };
+pub use open_data::*;
 pub use outbox::*;
 pub use performance::*;
 pub use redaction::*;

@@ -1005,3 +1005,42 @@ impl Db {
         .await)?)
     }
 }
+
+/// A published document's current version as the open data describe it: its metadata without
+/// the body, which the document page and its download carry.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenDataDocumentRow {
+    pub external_id: String,
+    pub index_number: String,
+    pub catalog_code: Option<String>,
+    pub current_version: i64,
+    /// The version's metadata JSON (`DocumentMetadata` without the body).
+    pub metadata: String,
+    pub content_sha256: String,
+    /// When the first version was published (the document's `created_at` for imports).
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Db {
+    /// Every published document of an agency with its current version's metadata, in one
+    /// query (the open data package and the DCAT catalog list them all), oldest first.
+    pub async fn documents_open_data(
+        &self,
+        agency_id: Uuid,
+    ) -> StoreResult<Vec<OpenDataDocumentRow>> {
+        Ok(db_run!(self, |p| {
+            sqlx::query_as::<_, OpenDataDocumentRow>(
+                "SELECT d.external_id, d.index_number, d.catalog_code, d.current_version, \
+             v.metadata, v.content_sha256, d.created_at, d.updated_at \
+             FROM documents d JOIN document_versions v \
+             ON v.document_id = d.id AND v.version = d.current_version \
+             WHERE d.agency_id = $1 AND d.status = 'published' \
+             ORDER BY d.published_date, d.external_id",
+            )
+            .bind(agency_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

@@ -18,6 +18,7 @@ mod error;
 mod guide;
 pub mod i18n;
 mod log_explorer;
+mod open_data;
 mod pages;
 mod pdf;
 mod performance;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(subscriptions::routes())
         .merge(pdf::routes())
         .merge(log_explorer::routes())
+        .merge(open_data::routes())
         .merge(performance::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
