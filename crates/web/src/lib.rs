@@ -22,6 +22,7 @@ mod open_data;
 mod pages;
 mod pdf;
 mod performance;
+mod redaction;
 mod staff_catalog;
 mod staff_documents;
 mod subscriptions;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(log_explorer::routes())
         .merge(open_data::routes())
         .merge(performance::routes())
+        .merge(redaction::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/site.css", get(stylesheet))
