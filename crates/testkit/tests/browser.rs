@@ -277,6 +277,30 @@ async fn walk(c: &Client, base: &str, axe_source: &str) -> Result<()> {
         .run(c, "/a/demo-city/annual-reports (en, large text)")
         .await?;
 
+    // A redaction review (issue 7) of a text attached to a published document: the form that
+    // starts it, then the text with its marks, the span table with its accept and reject
+    // buttons, the add and confirm forms and the log.
+    go(
+        c,
+        &format!("{base}/staff/redaction/documents/lrb-a232c94b84ab"),
+    )
+    .await?;
+    wait_css(c, "#text", "the form that starts a redaction review").await?;
+    audit
+        .run(c, "/staff/redaction/documents/{id} (en, large text)")
+        .await?;
+    fill(
+        c,
+        "#text",
+        "举报人张明，身份证号码11010519491231002X，联系电话13800138000。",
+    )
+    .await?;
+    click(c, r#"main form button[type="submit"]"#).await?;
+    wait_css(c, "main mark", "the marked spans of the review").await?;
+    audit
+        .run(c, "/staff/redaction/reviews/{id} (en, large text)")
+        .await?;
+
     audit.finish()
 }
 

@@ -143,6 +143,15 @@ async fn staff_review_spans_and_release_only_the_confirmed_text() -> anyhow::Res
         // Signed out: to the login page.
         assert_eq!(app.get(&list_path).await?.status, 303);
         app.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let application_page = app
+            .get(&format!("/applications/{}", application.id))
+            .await?;
+        assert!(
+            application_page
+                .body
+                .contains(&format!("href=\"{list_path}\"")),
+            "the staff application page links to its redaction reviews"
+        );
         let list = app.get(&list_path).await?;
         assert_eq!(list.status, 200, "{label}");
         assert!(list.body.contains("<label for=\"text\">"));
@@ -353,6 +362,12 @@ async fn staff_review_spans_and_release_only_the_confirmed_text() -> anyhow::Res
         );
         assert_eq!(
             app.get("/staff/redaction/reviews/not-a-uuid").await?.status,
+            404
+        );
+        assert_eq!(
+            app.get("/staff/redaction/documents/no-such-document")
+                .await?
+                .status,
             404
         );
         db.finish().await;

@@ -63,6 +63,22 @@ fn parse_id(text: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(text).map_err(|_| WebError::Status(StatusCode::NOT_FOUND))
 }
 
+/// A document named by its id or by the external id of its public address
+/// (`/documents/{external_id}`), so that staff can reach its reviews from the page they see.
+async fn document_id(state: &AppState, text: &str) -> Result<Uuid, WebError> {
+    if let Ok(id) = Uuid::parse_str(text) {
+        return Ok(id);
+    }
+    state
+        .services
+        .db
+        .document_by_external_id(text)
+        .await
+        .map_err(ServiceError::from)?
+        .map(|document| document.id)
+        .ok_or(WebError::Status(StatusCode::NOT_FOUND))
+}
+
 /// The message of a problem code of these forms, in both languages: specific, so that staff
 /// know what to change.
 fn problem_message(code: &str) -> (&'static str, &'static str) {
@@ -298,7 +314,7 @@ async fn document_reviews(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let subject = RedactionSubject::Document(parse_id(&id)?);
+    let subject = RedactionSubject::Document(document_id(&state, &id).await?);
     render(
         list_page(
             &state,
@@ -360,7 +376,7 @@ async fn document_create(
     Path(id): Path<String>,
     CsrfForm(ctx, form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let subject = RedactionSubject::Document(parse_id(&id)?);
+    let subject = RedactionSubject::Document(document_id(&state, &id).await?);
     create(&state, ctx, subject, form).await
 }
 
