@@ -457,6 +457,95 @@ pub fn tree_hash_read_indexes(size: u64) -> Result<Vec<u64>, TlogError> {
     Ok(indexes)
 }
 
+/// The right edge of a log's tree: enough to compute the stored hashes of every later record
+/// without reading any stored hash, for whoever walks the whole log in order (`gongkai audit`
+/// recomputes every stored hash this way; `gongkai bench --log-fill-direct` fills a log).
+///
+/// For each level it keeps the hash of the latest complete node with an even index — a left
+/// child whose right sibling is not complete yet. Level l holds one exactly when bit l of the
+/// size is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeFrontier {
+    size: u64,
+    left_at_level: [Option<Hash>; 64],
+}
+
+impl Default for TreeFrontier {
+    fn default() -> Self {
+        TreeFrontier {
+            size: 0,
+            left_at_level: [None; 64],
+        }
+    }
+}
+
+impl TreeFrontier {
+    /// The frontier of the empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The number of records appended so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The stored hashes [`TreeFrontier::from_stored`] reads for a tree of `size` records.
+    pub fn read_indexes(size: u64) -> Vec<u64> {
+        (0..64u32)
+            .filter(|level| (size >> level) & 1 == 1)
+            .map(|level| stored_hash_index(level, (size >> level) - 1))
+            .collect()
+    }
+
+    /// The frontier of a stored tree of `size` records.
+    pub fn from_stored<R: HashReader + ?Sized>(size: u64, reader: &R) -> Result<Self, TlogError> {
+        check_tree_size(size)?;
+        let indexes = Self::read_indexes(size);
+        let hashes = reader.read_hashes(&indexes)?;
+        if hashes.len() != indexes.len() {
+            return Err(TlogError::WrongHashCount {
+                requested: indexes.len(),
+                returned: hashes.len(),
+            });
+        }
+        let mut frontier = TreeFrontier {
+            size,
+            left_at_level: [None; 64],
+        };
+        for (index, hash) in indexes.iter().zip(hashes) {
+            let (level, _) = split_stored_hash_index(*index);
+            frontier.left_at_level[level as usize] = Some(hash);
+        }
+        Ok(frontier)
+    }
+
+    /// Appends record `size()` and returns the hashes it stores, in index order from
+    /// `stored_hash_index(0, size())`: exactly what [`stored_hashes`] returns.
+    pub fn append(&mut self, data: &[u8]) -> Result<Vec<Hash>, TlogError> {
+        let n = self.size;
+        let mut hash = record_hash(data);
+        let mut hashes = vec![hash];
+        let mut level = 0u32;
+        let mut position = n;
+        // An odd position is a right child: its left sibling waits on the frontier.
+        while position & 1 == 1 {
+            let left = self.left_at_level[level as usize]
+                .take()
+                .ok_or(TlogError::HashMissing {
+                    index: stored_hash_index(level, position - 1),
+                })?;
+            hash = node_hash(left, hash);
+            hashes.push(hash);
+            level += 1;
+            position >>= 1;
+        }
+        self.left_at_level[level as usize] = Some(hash);
+        self.size += 1;
+        Ok(hashes)
+    }
+}
+
 /// A proof that a tree contains a record: RFC 9162's inclusion proof (Merkle audit path), the
 /// sibling hashes from the leaf up to the root.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -1490,6 +1579,42 @@ pub fn parse_entry_bundle(bytes: &[u8]) -> Result<Vec<&[u8]>, TileError> {
         return Err(TileError::MalformedBundle);
     }
     Ok(entries)
+}
+
+#[cfg(test)]
+mod frontier_tests {
+    use super::*;
+
+    #[test]
+    fn the_frontier_stores_what_stored_hashes_stores_and_resumes_from_storage() {
+        let mut stored: Vec<Hash> = Vec::new();
+        let mut frontier = TreeFrontier::new();
+        for n in 0..3000u64 {
+            let data = format!("record {n}").into_bytes();
+            let expected = stored_hashes(n, &data, &stored).expect("hashes");
+            assert_eq!(stored.len() as u64, stored_hash_index(0, n));
+            assert_eq!(
+                frontier.append(&data).expect("append"),
+                expected,
+                "record {n}"
+            );
+            stored.extend(expected);
+            if n % 97 == 0 {
+                let resumed = TreeFrontier::from_stored(n + 1, &stored).expect("resumed");
+                assert_eq!(resumed, frontier, "size {}", n + 1);
+            }
+        }
+        assert_eq!(frontier.size(), 3000);
+    }
+
+    #[test]
+    fn a_frontier_without_its_stored_hashes_is_an_error() {
+        let empty: Vec<Hash> = Vec::new();
+        assert!(matches!(
+            TreeFrontier::from_stored(5, &empty),
+            Err(TlogError::HashMissing { .. })
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,17 @@
 //! `gongkai audit`: re-reads the database and checks that nothing recorded in the
 //! transparency log was changed afterwards. Every leaf's digest is recomputed from the stored
 //! record it names (a document version's canonical content, an application event, a catalog
-//! revision) and the root is recomputed from the leaves; every difference is named.
+//! revision), every stored hash of the Merkle tree and the root are recomputed from the
+//! leaves; every difference is named.
 
 use crate::{ServiceResult, Services, sha256_hex};
-use gongkai_domain::tlog::{Hash, record_hash};
+use gongkai_domain::publication::DocumentMetadata;
+use gongkai_domain::tlog::{
+    Hash, TreeFrontier, parse_leaf, record_hash, split_stored_hash_index, stored_hash_index,
+};
+use gongkai_store::AuditDocumentVersionRow;
 use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashMap};
 
 /// One record that does not match the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,64 +51,282 @@ fn merkle_root(leaves: &[Hash]) -> Hash {
     }
 }
 
-impl Services {
-    /// Recomputes every leaf's record digest and the log's root from the database.
-    pub async fn audit(&self) -> ServiceResult<AuditReport> {
-        let mut report = AuditReport::default();
-        let mut leaf_hashes = Vec::new();
-        let mut start = 0i64;
-        loop {
-            let entries = self.db.tlog_entries(start, 1000).await?;
-            if entries.is_empty() {
-                break;
-            }
-            start += entries.len() as i64;
-            for (index, data) in entries {
-                let index = index as u64;
-                leaf_hashes.push(record_hash(&data));
-                report.entries += 1;
-                let leaf: serde_json::Value = match serde_json::from_slice(&data) {
-                    Ok(value) => value,
-                    Err(_) => {
-                        report.findings.push(AuditFinding {
-                            index,
-                            subject: String::new(),
-                            problem: "the leaf is not JSON".to_string(),
-                        });
-                        continue;
+/// Entries read and checked per page: large enough that the records a page names cost a
+/// handful of statements (one per kind and 1,000 keys), small enough to keep a page's records
+/// in memory (a few megabytes for real documents).
+const AUDIT_PAGE_ENTRIES: u64 = 10_000;
+
+/// The key of a record a leaf names, parsed from its subject.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum RecordKey {
+    /// `<external id>@v<version>`.
+    DocumentVersion { external_id: String, version: i64 },
+    /// `<receipt number>#<event sequence>`.
+    ApplicationEvent { receipt_number: String, seq: i64 },
+    /// `<agency slug>/<item code>@r<revision>`.
+    CatalogRevision {
+        agency_slug: String,
+        code: String,
+        revision: i64,
+    },
+}
+
+/// What a leaf says, with the record it names when its kind has a stored record to compare.
+struct AuditLeaf {
+    index: u64,
+    data: Vec<u8>,
+    /// `Err` holds the finding for a leaf that cannot be read at all.
+    fields: Result<(String, String, String), String>,
+    key: Option<RecordKey>,
+}
+
+/// The key of the stored record a leaf names; `None` when the kind has no stored record to
+/// compare or the subject does not have the kind's shape.
+fn record_key(kind: &str, subject: &str) -> Option<RecordKey> {
+    match kind {
+        "document_version_published" | "document_version_corrected" => {
+            let (external_id, version) = subject.rsplit_once("@v")?;
+            Some(RecordKey::DocumentVersion {
+                external_id: external_id.to_owned(),
+                version: version.parse().ok()?,
+            })
+        }
+        "application_event" => {
+            let (receipt_number, seq) = subject.rsplit_once('#')?;
+            Some(RecordKey::ApplicationEvent {
+                receipt_number: receipt_number.to_owned(),
+                seq: seq.parse().ok()?,
+            })
+        }
+        "catalog_revision" => {
+            let (path, revision) = subject.rsplit_once("@r")?;
+            let (agency_slug, code) = path.split_once('/')?;
+            Some(RecordKey::CatalogRevision {
+                agency_slug: agency_slug.to_owned(),
+                code: code.to_owned(),
+                revision: revision.parse().ok()?,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// One page of the log with every stored record its leaves name, read in a few statements.
+struct AuditPage {
+    /// The first index the page should hold and one past the last.
+    start: u64,
+    end: u64,
+    leaves: Vec<AuditLeaf>,
+    /// The stored hashes the page's entries wrote: indexes `stored_hash_index(0, start)` up to
+    /// `stored_hash_index(0, end)`, since hashes are stored in the order appends make them.
+    stored_hashes: Vec<(i64, Vec<u8>)>,
+    documents: HashMap<(String, i64), AuditDocumentVersionRow>,
+    events: HashMap<(String, i64), String>,
+    catalog: HashMap<(String, String, i64), String>,
+}
+
+/// What checking one page found.
+#[derive(Default)]
+struct AuditPageOutcome {
+    leaf_hashes: Vec<Hash>,
+    checked_records: u64,
+    findings: Vec<AuditFinding>,
+}
+
+/// The SHA-256 of a document version's canonical content, made exactly as publication made it
+/// (`documents::parse_version_row`, then `documents::canonical_version_content`).
+fn document_version_digest(row: &AuditDocumentVersionRow) -> ServiceResult<String> {
+    let mut value: serde_json::Value = serde_json::from_str(&row.metadata)
+        .map_err(|e| crate::ServiceError::Unexpected(anyhow::anyhow!("metadata: {e}")))?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert(
+            "body".to_string(),
+            serde_json::Value::String(row.body.clone()),
+        );
+    }
+    let metadata: DocumentMetadata = serde_json::from_value(value)
+        .map_err(|e| crate::ServiceError::Unexpected(anyhow::anyhow!("metadata: {e}")))?;
+    let header: Vec<String> = serde_json::from_str(&row.header)
+        .map_err(|e| crate::ServiceError::Unexpected(anyhow::anyhow!("header: {e}")))?;
+    let bytes = crate::documents::canonical_version_content(
+        &row.external_id,
+        &row.index_number,
+        row.version,
+        &metadata,
+        &header,
+    )?;
+    Ok(sha256_hex(&bytes))
+}
+
+/// Checks one page: every entry present, every leaf's digest against its stored record. Pure
+/// computation, run on the blocking pool while the next page is read.
+fn check_audit_page(
+    page: AuditPage,
+    mut frontier: Option<TreeFrontier>,
+) -> (AuditPageOutcome, Option<TreeFrontier>) {
+    let mut outcome = AuditPageOutcome::default();
+    let mut expected = page.start;
+    let stored_hashes: HashMap<u64, &[u8]> = page
+        .stored_hashes
+        .iter()
+        .map(|(index, hash)| (*index as u64, hash.as_slice()))
+        .collect();
+    for leaf in page.leaves {
+        // Entries are numbered without gaps; a missing one is named, and the root check below
+        // fails as well.
+        while expected < leaf.index.min(page.end) {
+            outcome.findings.push(AuditFinding {
+                index: expected,
+                subject: String::new(),
+                problem: "the entry is missing from the log".to_string(),
+            });
+            expected += 1;
+            // Later stored hashes cannot be recomputed without the missing entry.
+            frontier = None;
+        }
+        expected = leaf.index + 1;
+        outcome.leaf_hashes.push(record_hash(&leaf.data));
+        // Every stored hash the entry wrote (its leaf hash and the subtrees it completed) must
+        // be the one recomputed from the entries: proofs and tiles are served from them.
+        if let Some(tree) = frontier.as_mut() {
+            match tree.append(&leaf.data) {
+                Ok(recomputed) => {
+                    let first = stored_hash_index(0, leaf.index);
+                    for (index, hash) in (first..).zip(recomputed) {
+                        if stored_hashes.get(&index) != Some(&hash.0.as_slice()) {
+                            let (level, node) = split_stored_hash_index(index);
+                            outcome.findings.push(AuditFinding {
+                                index: leaf.index,
+                                subject: "tree".to_string(),
+                                problem: format!(
+                                    "stored hash {index} (level {level}, node {node}) is not \
+                                     the hash recomputed from the entries"
+                                ),
+                            });
+                        }
                     }
-                };
-                let kind = leaf["kind"].as_str().unwrap_or_default();
-                let subject = leaf["subject"].as_str().unwrap_or_default().to_string();
-                let logged = leaf["sha256"].as_str().unwrap_or_default();
-                let stored = self.recompute_digest(kind, &subject).await?;
-                let Some(stored) = stored else {
-                    if kind != "document_withdrawn" {
-                        report.findings.push(AuditFinding {
-                            index,
-                            subject,
-                            problem: format!("no stored record for this {kind} leaf"),
-                        });
-                    }
-                    continue;
-                };
-                report.checked_records += 1;
-                if stored != logged {
-                    report.findings.push(AuditFinding {
-                        index,
-                        subject,
-                        problem: format!(
-                            "the stored record hashes to {stored}, the log recorded {logged}"
-                        ),
-                    });
                 }
+                Err(_) => frontier = None,
             }
         }
-        let head = self.tree_head().await?;
+        let (kind, subject, logged) = match leaf.fields {
+            Ok(fields) => fields,
+            Err(problem) => {
+                outcome.findings.push(AuditFinding {
+                    index: leaf.index,
+                    subject: String::new(),
+                    problem,
+                });
+                continue;
+            }
+        };
+        // The digest is recomputed for every entry, even when two entries name one record, so
+        // that the cost measured is the cost of a log whose entries all name different records.
+        let stored = match &leaf.key {
+            Some(RecordKey::DocumentVersion {
+                external_id,
+                version,
+            }) => page
+                .documents
+                .get(&(external_id.clone(), *version))
+                .map(|row| {
+                    // A stored version that no longer parses was changed too: it is a finding,
+                    // not a reason to stop the audit.
+                    document_version_digest(row)
+                        .unwrap_or_else(|e| format!("(unreadable stored record: {e})"))
+                }),
+            Some(RecordKey::ApplicationEvent {
+                receipt_number,
+                seq,
+            }) => page
+                .events
+                .get(&(receipt_number.clone(), *seq))
+                .map(|data| sha256_hex(data.as_bytes())),
+            Some(RecordKey::CatalogRevision {
+                agency_slug,
+                code,
+                revision,
+            }) => page
+                .catalog
+                .get(&(agency_slug.clone(), code.clone(), *revision))
+                .map(|data| sha256_hex(data.as_bytes())),
+            None => None,
+        };
+        let Some(stored) = stored else {
+            // A withdrawal's digest is of its reason, which the audit does not recompute; an
+            // unknown kind has no stored record to compare.
+            if kind != "document_withdrawn" {
+                outcome.findings.push(AuditFinding {
+                    index: leaf.index,
+                    subject,
+                    problem: format!("no stored record for this {kind} leaf"),
+                });
+            }
+            continue;
+        };
+        outcome.checked_records += 1;
+        if stored != logged {
+            outcome.findings.push(AuditFinding {
+                index: leaf.index,
+                subject,
+                problem: format!("the stored record hashes to {stored}, the log recorded {logged}"),
+            });
+        }
+    }
+    while expected < page.end {
+        outcome.findings.push(AuditFinding {
+            index: expected,
+            subject: String::new(),
+            problem: "the entry is missing from the log".to_string(),
+        });
+        expected += 1;
+        frontier = None;
+    }
+    (outcome, frontier)
+}
+
+impl Services {
+    /// Recomputes every leaf's record digest and the log's root from the database.
+    ///
+    /// The log is read in pages of [`AUDIT_PAGE_ENTRIES`]; the records a page names are read
+    /// with one statement per kind and 1,000 keys rather than one or two per entry, and each
+    /// page is checked on the blocking pool while the next one is read, so both the database
+    /// and a second core work at once.
+    pub async fn audit(&self) -> ServiceResult<AuditReport> {
+        // The size is read first and only the entries below it are audited, so that appends
+        // during the audit are neither reported as differences nor mixed into the root.
+        let size = self.db.tlog_size().await?.max(0) as u64;
+        let mut report = AuditReport::default();
+        let mut leaf_hashes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        let mut pending: Option<PageCheck> = None;
+        // Recomputes every stored hash from the entries, page after page; dropped (and the
+        // remaining stored hashes left to the root check) once an entry is missing.
+        let mut frontier = Some(TreeFrontier::new());
+        let mut start = 0u64;
+        while start < size {
+            let end = (start + AUDIT_PAGE_ENTRIES).min(size);
+            let page = self.read_audit_page(start, end).await?;
+            report.entries += page.leaves.len() as u64;
+            if let Some(checking) = pending.take() {
+                let (outcome, tree) = join_page(checking).await?;
+                merge_page(&mut report, &mut leaf_hashes, outcome);
+                frontier = tree;
+            }
+            let tree = frontier.take();
+            pending = Some(tokio::task::spawn_blocking(move || {
+                check_audit_page(page, tree)
+            }));
+            start = end;
+        }
+        if let Some(checking) = pending.take() {
+            let (outcome, _) = join_page(checking).await?;
+            merge_page(&mut report, &mut leaf_hashes, outcome);
+        }
+        let stored_root = self.stored_tree_hash(size).await;
         let recomputed = merkle_root(&leaf_hashes);
-        if head.size != leaf_hashes.len() as u64 || head.root != recomputed {
+        if leaf_hashes.len() as u64 != size || stored_root.ok() != Some(recomputed) {
             report.findings.push(AuditFinding {
-                index: head.size,
+                index: size,
                 subject: "tree".to_string(),
                 problem: "the stored tree hashes do not match the root recomputed from the entries"
                     .to_string(),
@@ -111,65 +335,99 @@ impl Services {
         Ok(report)
     }
 
-    /// The digest of the stored record a leaf names, computed the way the leaf was; `None`
-    /// when the record is gone or the kind has no stored record to compare.
-    async fn recompute_digest(&self, kind: &str, subject: &str) -> ServiceResult<Option<String>> {
-        match kind {
-            "document_version_published" | "document_version_corrected" => {
-                let Some((external_id, version)) = subject.rsplit_once("@v") else {
-                    return Ok(None);
-                };
-                let Ok(version) = version.parse::<i64>() else {
-                    return Ok(None);
-                };
-                let Some(document) = self.db.document_by_external_id(external_id).await? else {
-                    return Ok(None);
-                };
-                let Some(row) = self.db.document_version(document.id, version).await? else {
-                    return Ok(None);
-                };
-                let view = crate::documents::parse_version_row(row)?;
-                let bytes = crate::documents::canonical_version_content(
-                    &document.external_id,
-                    &document.index_number,
-                    version,
-                    &view.metadata,
-                    &view.header,
-                )?;
-                Ok(Some(sha256_hex(&bytes)))
-            }
-            "application_event" => {
-                let Some((receipt, seq)) = subject.rsplit_once('#') else {
-                    return Ok(None);
-                };
-                let Ok(seq) = seq.parse::<i64>() else {
-                    return Ok(None);
-                };
-                Ok(self
-                    .db
-                    .application_event_data_by_receipt(receipt, seq)
-                    .await?
-                    .map(|data| sha256_hex(data.as_bytes())))
-            }
-            "catalog_revision" => {
-                let Some((path, revision)) = subject.rsplit_once("@r") else {
-                    return Ok(None);
-                };
-                let Some((slug, code)) = path.split_once('/') else {
-                    return Ok(None);
-                };
-                let Ok(revision) = revision.parse::<i64>() else {
-                    return Ok(None);
-                };
-                Ok(self
-                    .db
-                    .catalog_revision_data(slug, code, revision)
-                    .await?
-                    .map(|data| sha256_hex(data.as_bytes())))
-            }
-            _ => Ok(None),
+    /// Entries `start..end` and every stored record they name.
+    async fn read_audit_page(&self, start: u64, end: u64) -> ServiceResult<AuditPage> {
+        let rows = self
+            .db
+            .tlog_entries_between(start as i64, end as i64)
+            .await?;
+        let stored_hashes = self
+            .db
+            .tlog_hashes_between(
+                stored_hash_index(0, start) as i64,
+                stored_hash_index(0, end) as i64,
+            )
+            .await?;
+        let mut leaves = Vec::with_capacity(rows.len());
+        let mut documents = BTreeSet::new();
+        let mut receipts = BTreeSet::new();
+        let mut agencies = BTreeSet::new();
+        for (index, data) in rows {
+            let (fields, key) = match parse_leaf(&data) {
+                Ok(fields) => {
+                    let key = record_key(&fields.kind, &fields.subject);
+                    match &key {
+                        Some(RecordKey::DocumentVersion { external_id, .. }) => {
+                            documents.insert(external_id.clone());
+                        }
+                        Some(RecordKey::ApplicationEvent { receipt_number, .. }) => {
+                            receipts.insert(receipt_number.clone());
+                        }
+                        Some(RecordKey::CatalogRevision { agency_slug, .. }) => {
+                            agencies.insert(agency_slug.clone());
+                        }
+                        None => {}
+                    }
+                    (Ok((fields.kind, fields.subject, fields.sha256_hex)), key)
+                }
+                Err(e) => (Err(format!("the leaf cannot be read: {e}")), None),
+            };
+            leaves.push(AuditLeaf {
+                index: index as u64,
+                data,
+                fields,
+                key,
+            });
         }
+        let documents: Vec<&str> = documents.iter().map(String::as_str).collect();
+        let receipts: Vec<&str> = receipts.iter().map(String::as_str).collect();
+        let agencies: Vec<&str> = agencies.iter().map(String::as_str).collect();
+        let documents = self
+            .db
+            .audit_document_versions(&documents)
+            .await?
+            .into_iter()
+            .map(|row| ((row.external_id.clone(), row.version), row))
+            .collect();
+        let events = self
+            .db
+            .audit_application_events(&receipts)
+            .await?
+            .into_iter()
+            .map(|row| ((row.receipt_number, row.seq), row.data))
+            .collect();
+        let catalog = self
+            .db
+            .audit_catalog_revisions(&agencies)
+            .await?
+            .into_iter()
+            .map(|row| ((row.agency_slug, row.code, row.revision), row.data))
+            .collect();
+        Ok(AuditPage {
+            start,
+            end,
+            leaves,
+            stored_hashes,
+            documents,
+            events,
+            catalog,
+        })
     }
+}
+
+/// A page being checked on the blocking pool, with the frontier it hands back.
+type PageCheck = tokio::task::JoinHandle<(AuditPageOutcome, Option<TreeFrontier>)>;
+
+async fn join_page(checking: PageCheck) -> ServiceResult<(AuditPageOutcome, Option<TreeFrontier>)> {
+    checking
+        .await
+        .map_err(|e| crate::ServiceError::Unexpected(anyhow::anyhow!("audit page: {e}")))
+}
+
+fn merge_page(report: &mut AuditReport, leaf_hashes: &mut Vec<Hash>, page: AuditPageOutcome) {
+    leaf_hashes.extend(page.leaf_hashes);
+    report.checked_records += page.checked_records;
+    report.findings.extend(page.findings);
 }
 
 #[cfg(test)]

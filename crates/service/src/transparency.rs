@@ -176,8 +176,25 @@ impl Services {
         Ok(first)
     }
 
+    /// The frontier of the stored tree of `size` entries (see [`tlog::TreeFrontier`]), for
+    /// `gongkai bench --log-fill-direct`, which appends with hashes computed in its process.
+    pub async fn log_frontier_for_bench(&self, size: u64) -> ServiceResult<tlog::TreeFrontier> {
+        let hashes = self
+            .read_hashes(&tlog::TreeFrontier::read_indexes(size))
+            .await?;
+        tlog::TreeFrontier::from_stored(size, &hashes).map_err(tlog_error)
+    }
+
     async fn read_hashes(&self, indexes: &[u64]) -> ServiceResult<BTreeMap<u64, Hash>> {
         to_hash_map(self.db.tlog_hashes(indexes).await?)
+    }
+
+    /// The root of the tree of the first `size` entries, from the stored hashes.
+    pub(crate) async fn stored_tree_hash(&self, size: u64) -> ServiceResult<Hash> {
+        let hashes = self
+            .read_hashes(&tree_hash_read_indexes(size).map_err(tlog_error)?)
+            .await?;
+        tree_hash(size, &hashes).map_err(tlog_error)
     }
 
     pub async fn tree_head(&self) -> ServiceResult<TreeHead> {
@@ -236,25 +253,31 @@ impl Services {
 
     /// The inclusion proof of entry `index` in the tree of `size` entries.
     pub async fn inclusion_proof(&self, index: u64, size: u64) -> ServiceResult<Vec<Hash>> {
-        let current = self.db.tlog_size().await? as u64;
-        if index >= size || size > current || size > TREE_SIZE_MAX {
+        if index >= size || size > TREE_SIZE_MAX {
             return Err(ServiceError::invalid("index", "proof_out_of_range"));
         }
-        let hashes = self
-            .read_hashes(&prove_record_read_indexes(size, index).map_err(tlog_error)?)
-            .await?;
+        // The hashes and the current size are read together (one statement); the size is
+        // checked before anything read is used.
+        let indexes = prove_record_read_indexes(size, index).map_err(tlog_error)?;
+        let (current, rows) = self.db.tlog_size_and_hashes(&indexes).await?;
+        if size > current as u64 {
+            return Err(ServiceError::invalid("index", "proof_out_of_range"));
+        }
+        let hashes = to_hash_map(rows)?;
         Ok(prove_record(size, index, &hashes).map_err(tlog_error)?.0)
     }
 
     /// The consistency proof between the trees of `from` and `to` entries.
     pub async fn consistency_proof(&self, from: u64, to: u64) -> ServiceResult<Vec<Hash>> {
-        let current = self.db.tlog_size().await? as u64;
-        if from > to || to > current || from == 0 {
+        if from > to || from == 0 || to > TREE_SIZE_MAX {
             return Err(ServiceError::invalid("from", "proof_out_of_range"));
         }
-        let hashes = self
-            .read_hashes(&prove_tree_read_indexes(to, from).map_err(tlog_error)?)
-            .await?;
+        let indexes = prove_tree_read_indexes(to, from).map_err(tlog_error)?;
+        let (current, rows) = self.db.tlog_size_and_hashes(&indexes).await?;
+        if to > current as u64 {
+            return Err(ServiceError::invalid("from", "proof_out_of_range"));
+        }
+        let hashes = to_hash_map(rows)?;
         Ok(prove_tree(to, from, &hashes).map_err(tlog_error)?.0)
     }
 }

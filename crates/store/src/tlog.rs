@@ -53,6 +53,40 @@ impl Tx {
         hashes: &[(i64, Vec<u8>)],
         now: OffsetDateTime,
     ) -> StoreResult<()> {
+        if let Tx::Postgres(t) = self {
+            // PostgreSQL takes whole columns as arrays: one statement per table whatever the
+            // batch size, instead of one per 200 or 400 rows each parsed with its own long
+            // parameter list (2,200 appends/s that way; see docs/benchmarks.md).
+            let indexes: Vec<i64> = entries.iter().map(|e| e.entry_index).collect();
+            let data: Vec<&[u8]> = entries.iter().map(|e| e.data.as_slice()).collect();
+            let documents: Vec<Option<&str>> = entries
+                .iter()
+                .map(|e| e.document_external_id.as_deref())
+                .collect();
+            sqlx::query(
+                "INSERT INTO tlog_entries (entry_index, data, document_external_id, recorded_at) \
+                 SELECT entry_index, data, document_external_id, $4 \
+                 FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::TEXT[]) \
+                 AS batch (entry_index, data, document_external_id)",
+            )
+            .bind(&indexes)
+            .bind(&data)
+            .bind(&documents)
+            .bind(now)
+            .execute(&mut **t)
+            .await?;
+            let hash_indexes: Vec<i64> = hashes.iter().map(|(index, _)| *index).collect();
+            let hash_values: Vec<&[u8]> = hashes.iter().map(|(_, hash)| hash.as_slice()).collect();
+            sqlx::query(
+                "INSERT INTO tlog_hashes (hash_index, hash) \
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[])",
+            )
+            .bind(&hash_indexes)
+            .bind(&hash_values)
+            .execute(&mut **t)
+            .await?;
+            return Ok(());
+        }
         for chunk in entries.chunks(TLOG_ENTRY_ROWS_PER_INSERT) {
             let sql = multi_row_insert(
                 "tlog_entries",
@@ -201,6 +235,42 @@ impl Db {
         .await)?)
     }
 
+    /// The log's size and the stored hashes asked for (at most [`TLOG_HASHES_PER_QUERY`]), read
+    /// by one statement: a proof needs both, and on PostgreSQL each statement is a round trip
+    /// to the server, which was most of a proof's time. The size comes with every row found;
+    /// when none is found (nothing asked, or indexes beyond the log) it is read on its own.
+    pub async fn tlog_size_and_hashes(
+        &self,
+        indexes: &[u64],
+    ) -> StoreResult<(i64, Vec<(i64, Vec<u8>)>)> {
+        if indexes.is_empty() || indexes.len() > TLOG_HASHES_PER_QUERY {
+            let size = self.tlog_size().await?;
+            return Ok((size, self.tlog_hashes(indexes).await?));
+        }
+        let placeholders: Vec<String> = (1..=indexes.len()).map(|k| format!("${k}")).collect();
+        let sql = format!(
+            "SELECT (SELECT COALESCE(MAX(entry_index) + 1, 0) FROM tlog_entries), hash_index, hash \
+             FROM tlog_hashes WHERE hash_index IN ({})",
+            placeholders.join(", ")
+        );
+        let rows = db_run!(self, |p| {
+            // Only numbered placeholders are formatted into the text; the indexes are bound.
+            let mut query = sqlx::query_as::<_, (i64, i64, Vec<u8>)>(sqlx::AssertSqlSafe(sql));
+            for index in indexes {
+                query = query.bind(*index as i64);
+            }
+            query.fetch_all(p).await
+        })?;
+        let Some(&(size, _, _)) = rows.first() else {
+            return Ok((self.tlog_size().await?, Vec::new()));
+        };
+        let found = rows
+            .into_iter()
+            .map(|(_, index, hash)| (index, hash))
+            .collect();
+        Ok((size, in_asked_order(indexes, found)))
+    }
+
     /// Reads stored hashes by index, as [`Tx::tlog_hashes`] does, outside a transaction.
     pub async fn tlog_hashes(&self, indexes: &[u64]) -> StoreResult<Vec<(i64, Vec<u8>)>> {
         let mut found = std::collections::HashMap::with_capacity(indexes.len());
@@ -247,4 +317,161 @@ fn in_asked_order(
             found.get(&index).cloned().map(|hash| (index, hash))
         })
         .collect()
+}
+
+/// A document version as `gongkai audit` needs it to recompute the canonical content a
+/// `document_version_*` leaf names (the external id and index number come from `documents`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditDocumentVersionRow {
+    pub external_id: String,
+    pub index_number: String,
+    pub version: i64,
+    pub metadata: String,
+    pub header: String,
+    pub body: String,
+}
+
+/// One stored application event, keyed the way an `application_event` leaf names it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditApplicationEventRow {
+    pub receipt_number: String,
+    pub seq: i64,
+    pub data: String,
+}
+
+/// One stored catalog revision, keyed the way a `catalog_revision` leaf names it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditCatalogRevisionRow {
+    pub agency_slug: String,
+    pub code: String,
+    pub revision: i64,
+    pub data: String,
+}
+
+/// The most keys one audit read binds: far below both databases' parameter limits, and large
+/// enough that a page of 10,000 entries costs a few dozen statements, not one per entry.
+const AUDIT_KEYS_PER_QUERY: usize = 1000;
+
+/// `SELECT … WHERE <column> IN ($1, …, $count)` for the audit reads.
+fn audit_query(select: &str, column: &str, count: usize) -> String {
+    let placeholders: Vec<String> = (1..=count).map(|k| format!("${k}")).collect();
+    format!("{select} WHERE {column} IN ({})", placeholders.join(", "))
+}
+
+impl Db {
+    /// The entries with `start <= index < end`, in index order, without the page limit of
+    /// [`Db::tlog_entries`]: `gongkai audit` reads the whole log in large pages.
+    pub async fn tlog_entries_between(
+        &self,
+        start: i64,
+        end: i64,
+    ) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, (i64, Vec<u8>)>(
+            "SELECT entry_index, data FROM tlog_entries \
+             WHERE entry_index >= $1 AND entry_index < $2 ORDER BY entry_index"
+        )
+        .bind(start.max(0))
+        .bind(end)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// The stored hashes with `start <= index < end`, in index order (`gongkai audit` compares
+    /// each with the hash it recomputes from the entries).
+    pub async fn tlog_hashes_between(
+        &self,
+        start: i64,
+        end: i64,
+    ) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, (i64, Vec<u8>)>(
+            "SELECT hash_index, hash FROM tlog_hashes \
+             WHERE hash_index >= $1 AND hash_index < $2 ORDER BY hash_index"
+        )
+        .bind(start.max(0))
+        .bind(end)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// Every version of the documents named, with what their canonical content is made of;
+    /// one statement per [`AUDIT_KEYS_PER_QUERY`] documents.
+    pub async fn audit_document_versions(
+        &self,
+        external_ids: &[&str],
+    ) -> StoreResult<Vec<AuditDocumentVersionRow>> {
+        let mut rows = Vec::new();
+        for chunk in external_ids.chunks(AUDIT_KEYS_PER_QUERY) {
+            let sql = audit_query(
+                "SELECT d.external_id, d.index_number, v.version, v.metadata, v.header, v.body \
+                 FROM documents d JOIN document_versions v ON v.document_id = d.id",
+                "d.external_id",
+                chunk.len(),
+            );
+            let found = db_run!(self, |p| {
+                // Only numbered placeholders are formatted into the text; the ids are bound.
+                let mut query =
+                    sqlx::query_as::<_, AuditDocumentVersionRow>(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(p).await
+            })?;
+            rows.extend(found);
+        }
+        Ok(rows)
+    }
+
+    /// Every stored event of the applications named by receipt number.
+    pub async fn audit_application_events(
+        &self,
+        receipt_numbers: &[&str],
+    ) -> StoreResult<Vec<AuditApplicationEventRow>> {
+        let mut rows = Vec::new();
+        for chunk in receipt_numbers.chunks(AUDIT_KEYS_PER_QUERY) {
+            let sql = audit_query(
+                "SELECT a.receipt_number, e.seq, e.data \
+                 FROM application_events e JOIN applications a ON a.id = e.application_id",
+                "a.receipt_number",
+                chunk.len(),
+            );
+            let found = db_run!(self, |p| {
+                // Only numbered placeholders are formatted into the text; the numbers are bound.
+                let mut query =
+                    sqlx::query_as::<_, AuditApplicationEventRow>(sqlx::AssertSqlSafe(sql.clone()));
+                for receipt in chunk {
+                    query = query.bind(*receipt);
+                }
+                query.fetch_all(p).await
+            })?;
+            rows.extend(found);
+        }
+        Ok(rows)
+    }
+
+    /// Every stored catalog revision of the agencies named by slug (a few hundred each at most).
+    pub async fn audit_catalog_revisions(
+        &self,
+        agency_slugs: &[&str],
+    ) -> StoreResult<Vec<AuditCatalogRevisionRow>> {
+        let mut rows = Vec::new();
+        for chunk in agency_slugs.chunks(AUDIT_KEYS_PER_QUERY) {
+            let sql = audit_query(
+                "SELECT a.slug AS agency_slug, r.code, r.revision, r.data \
+                 FROM catalog_revisions r JOIN agencies a ON a.id = r.agency_id",
+                "a.slug",
+                chunk.len(),
+            );
+            let found = db_run!(self, |p| {
+                // Only numbered placeholders are formatted into the text; the slugs are bound.
+                let mut query =
+                    sqlx::query_as::<_, AuditCatalogRevisionRow>(sqlx::AssertSqlSafe(sql.clone()));
+                for slug in chunk {
+                    query = query.bind(*slug);
+                }
+                query.fetch_all(p).await
+            })?;
+            rows.extend(found);
+        }
+        Ok(rows)
+    }
 }
