@@ -377,3 +377,124 @@ fn first_file_below(dir: &Path) -> Option<PathBuf> {
     }
     None
 }
+
+/// The independent verifier (scripts/install-independent-verifier.sh: a Go program whose checks
+/// are all made by golang.org/x/mod/sumdb/note and .../tlog), or `None` to skip. CI sets
+/// `GONGKAI_REQUIRE_BROWSER=1`, under which a missing verifier is a failure, not a skip.
+fn independent_verifier() -> Option<PathBuf> {
+    let path = std::env::var_os("GONGKAI_GO_VERIFIER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/root/.cache/gongkai-go-verify/gongkai-go-verify"));
+    if path.is_file() {
+        return Some(path);
+    }
+    let message = format!(
+        "the independent verifier is missing at {}: run scripts/install-independent-verifier.sh",
+        path.display()
+    );
+    if std::env::var("GONGKAI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("GONGKAI_REQUIRE_BROWSER=1 but {message}");
+    }
+    eprintln!("skipped: {message}");
+    None
+}
+
+fn run_independent(verifier: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(verifier)
+        .args(args)
+        .output()
+        .expect("the verifier runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_independent_verifier_checks_the_live_log() {
+    let Some(verifier) = independent_verifier() else {
+        return;
+    };
+    let f = fixture("independent");
+    let url = format!("http://{}", f.server.addr);
+
+    // Signature, every entry re-hashed into the signed root, an inclusion proof for every
+    // entry (also rebuilt from the tiles), consistency from sizes the verifier picks and from
+    // the checkpoint saved before the log grew.
+    let (ok, stdout, stderr) = run_independent(
+        &verifier,
+        &[
+            "-server",
+            &url,
+            "-key",
+            &f.key,
+            "-older",
+            path_text(&f.older_checkpoint),
+        ],
+    );
+    assert!(ok, "the independent verifier failed: {stdout}\n{stderr}");
+    for expected in [
+        "ok: checkpoint of gongkai.local/log signed by the pinned key",
+        "re-hashed, give the signed root",
+        "inclusion proofs verified against the signed root",
+        "consistency proofs verified",
+        "extends the older checkpoint",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "{expected:?} missing from {stdout}"
+        );
+    }
+
+    // Another key of the same name: the signature does not verify.
+    let stranger = gongkai_domain::signed_note::NoteSigner::from_seed("gongkai.local/log", [7; 32])
+        .expect("signer")
+        .verifier()
+        .to_vkey();
+    let (ok, _, stderr) = run_independent(&verifier, &["-server", &url, "-key", &stranger]);
+    assert!(!ok, "a checkpoint passed with a key that did not sign it");
+    assert!(
+        stderr.contains("does not verify with the pinned key"),
+        "{stderr}"
+    );
+
+    // A fork: an older checkpoint of the same size with another root, validly signed with the
+    // log's own key (as a compromised server could), is not a prefix of the current tree.
+    let older = std::fs::read_to_string(&f.older_checkpoint).expect("older checkpoint");
+    let older_size: u64 = older
+        .lines()
+        .nth(1)
+        .and_then(|line| line.parse().ok())
+        .expect("a size line");
+    let key_text = std::fs::read_to_string(f.data_dir.join("transparency-log.key")).expect("key");
+    let signer =
+        gongkai_domain::signed_note::NoteSigner::parse(key_text.trim_end()).expect("log key");
+    let other_root = gongkai_domain::tlog::record_hash(b"another history");
+    let forged = gongkai_domain::tlog::Checkpoint::new(
+        "gongkai.local/log",
+        older_size,
+        other_root,
+        Vec::new(),
+    )
+    .expect("checkpoint");
+    let forged = signer.sign(&forged.to_text()).expect("signed");
+    let forged_file = f.data_dir.join("forged-checkpoint");
+    std::fs::write(&forged_file, forged).expect("written");
+    let (ok, _, stderr) = run_independent(
+        &verifier,
+        &[
+            "-server",
+            &url,
+            "-key",
+            &f.key,
+            "-older",
+            path_text(&forged_file),
+        ],
+    );
+    assert!(!ok, "a forked older checkpoint passed");
+    assert!(
+        stderr.contains("does not extend the older checkpoint"),
+        "{stderr}"
+    );
+}
