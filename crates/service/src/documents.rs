@@ -1547,6 +1547,81 @@ impl Services {
         Ok(row)
     }
 
+    /// The attachment that `delete_document_attachment` would delete, for its confirmation
+    /// page: only a publisher of the agency sees it, and only while its version is a draft.
+    pub async fn document_attachment_to_delete(
+        &self,
+        actor: &Actor,
+        external_id: &str,
+        attachment_id: Uuid,
+    ) -> ServiceResult<DocumentAttachmentRow> {
+        let mut tx = self.db.begin().await?;
+        let row = self
+            .deletable_attachment(&mut tx, actor, external_id, attachment_id)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Deletes a file from a draft version, and its stored bytes when nothing else uses them.
+    /// A version sent to the confidentiality review, or published, keeps its files: the
+    /// reviewer approved exactly those (Art. 17), and a published file is part of the record
+    /// in the log; it is replaced through a correction instead.
+    pub async fn delete_document_attachment(
+        &self,
+        actor: &Actor,
+        external_id: &str,
+        attachment_id: Uuid,
+    ) -> ServiceResult<DocumentAttachmentRow> {
+        let mut tx = self.db.begin().await?;
+        let row = self
+            .deletable_attachment(&mut tx, actor, external_id, attachment_id)
+            .await?;
+        tx.document_attachment_delete(row.id).await?;
+        tx.blob_delete_if_unreferenced(&row.sha256).await?;
+        tx.commit().await?;
+        tracing::info!(
+            external_id,
+            version = row.version,
+            attachment = %row.id,
+            account = %actor.account_id,
+            "attachment deleted from a draft"
+        );
+        Ok(row)
+    }
+
+    /// Checks, inside `tx`, that the attachment belongs to the document, that the actor may
+    /// publish for its agency and that its version is still a draft (read in the same
+    /// transaction, so a review that starts meanwhile keeps the file it was handed).
+    async fn deletable_attachment(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        external_id: &str,
+        attachment_id: Uuid,
+    ) -> ServiceResult<DocumentAttachmentRow> {
+        let document = self.load_for_workflow(tx, external_id).await?;
+        if !self.may_publish(actor, document.agency_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let row = tx
+            .document_attachment_get(attachment_id)
+            .await?
+            .filter(|a| a.document_id == document.id)
+            .ok_or(ServiceError::NotFound)?;
+        let state = tx
+            .document_version_get(document.id, row.version)
+            .await?
+            .ok_or(ServiceError::NotFound)?
+            .state;
+        if state != version_state::DRAFT {
+            return Err(ServiceError::Conflict {
+                code: "attachment_not_in_a_draft",
+            });
+        }
+        Ok(row)
+    }
+
     /// An attachment's metadata and bytes, for whoever may see the document version it
     /// belongs to (Art. 24: everything published can be downloaded).
     pub async fn document_attachment(

@@ -962,6 +962,46 @@ impl Tx {
         .await)?)
     }
 
+    /// One attachment, read inside the transaction that may delete it.
+    pub async fn document_attachment_get(
+        &mut self,
+        attachment_id: Uuid,
+    ) -> StoreResult<Option<DocumentAttachmentRow>> {
+        Ok(tx_run!(self, |c| {
+            sqlx::query_as::<_, DocumentAttachmentRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {ATTACHMENT_COLUMNS} FROM document_attachments WHERE id = $1"
+            )))
+            .bind(attachment_id)
+            .fetch_optional(c)
+            .await
+        })?)
+    }
+
+    /// Removes an attachment row; true when there was one.
+    pub async fn document_attachment_delete(&mut self, attachment_id: Uuid) -> StoreResult<bool> {
+        Ok(tx_run!(self, |c| sqlx::query(
+            "DELETE FROM document_attachments WHERE id = $1"
+        )
+        .bind(attachment_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() > 0))?)
+    }
+
+    /// Removes a blob that no attachment (of a document or of an application) names any more,
+    /// so that a file deleted from a draft does not stay stored; true when it was removed.
+    pub async fn blob_delete_if_unreferenced(&mut self, sha256: &str) -> StoreResult<bool> {
+        Ok(tx_run!(self, |c| sqlx::query(
+            "DELETE FROM blobs WHERE sha256 = $1 \
+             AND NOT EXISTS (SELECT 1 FROM document_attachments WHERE sha256 = $1) \
+             AND NOT EXISTS (SELECT 1 FROM application_attachments WHERE sha256 = $1)"
+        )
+        .bind(sha256)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() > 0))?)
+    }
+
     pub async fn document_attachment_count(&mut self, document_id: Uuid) -> StoreResult<i64> {
         Ok(tx_run!(self, |c| sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM document_attachments WHERE document_id = $1"

@@ -398,6 +398,12 @@ pub(crate) struct DocumentPage {
 pub(crate) struct AttachmentEntry {
     pub filename: String,
     pub href: String,
+    /// The confirmation page that deletes the file, for staff who may, while its version is
+    /// the draft shown.
+    pub delete_href: Option<String>,
+    /// The version the file was added with.
+    pub version: i64,
+    pub id: String,
     pub kind: &'static str,
     pub size: String,
     pub sha256: String,
@@ -406,7 +412,7 @@ pub(crate) struct AttachmentEntry {
 }
 
 /// A size for people: bytes, KB or MB with one decimal.
-fn size_label(size_bytes: i64) -> String {
+pub(crate) fn size_label(size_bytes: i64) -> String {
     const KIB: i64 = 1024;
     if size_bytes < KIB {
         format!("{size_bytes} B")
@@ -558,6 +564,22 @@ pub(crate) async fn render_document(
             &view.version.row.state,
             view.document.status == document_status::PUBLISHED,
         );
+        // Files of the draft shown can be deleted again before the review (Art. 17); those of
+        // earlier versions were reviewed with them and stay.
+        if page.staff.as_ref().is_some_and(|panel| panel.can_attach) {
+            for attachment in &mut page.attachments {
+                if attachment.version == view.version.row.version {
+                    attachment.delete_href = Some(format!(
+                        "/staff/documents/attachments/delete?{}",
+                        serde_urlencoded::to_string([
+                            ("external_id", view.document.external_id.as_str()),
+                            ("attachment", attachment.id.as_str()),
+                        ])
+                        .unwrap_or_default()
+                    ));
+                }
+            }
+        }
     }
     page.problems = problems;
     page.log_history = log_history_entries(state, &page.base, external_id).await?;
@@ -696,6 +718,9 @@ fn document_page_content(
         .attachments
         .iter()
         .map(|a| AttachmentEntry {
+            delete_href: None,
+            version: a.version,
+            id: a.id.to_string(),
             filename: a.filename.clone(),
             href: format!(
                 "{}/attachments/{}",

@@ -32,6 +32,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/staff/documents/attachments",
             post(upload_attachment).layer(DefaultBodyLimit::max(ATTACHMENT_UPLOAD_BODY_MAX_BYTES)),
         )
+        .route(
+            "/staff/documents/attachments/delete",
+            get(delete_attachment_confirm).post(delete_attachment),
+        )
 }
 
 pub(crate) struct PendingEntry {
@@ -733,4 +737,142 @@ pub(crate) fn staff_panel(
             )
         }),
     })
+}
+
+/// Which file of which document a deletion is about (the confirmation page's address, and
+/// the fields of its form).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct AttachmentDeleteTarget {
+    #[serde(default)]
+    external_id: String,
+    #[serde(default)]
+    attachment: String,
+}
+
+#[derive(Template)]
+#[template(path = "attachment_delete.html")]
+struct AttachmentDeletePage {
+    base: Base,
+    external_id: String,
+    attachment: String,
+    back_href: String,
+    document_title: String,
+    version: i64,
+    filename: String,
+    size: String,
+    sha256: String,
+    /// Why the file cannot be deleted (its version left the draft state); no form then.
+    refusal: Option<&'static str>,
+}
+
+fn attachment_delete_title(ctx: &Ctx) -> String {
+    match ctx.lang {
+        crate::i18n::Lang::En => "Delete a file from the draft".to_string(),
+        _ => "从草稿中删除附件".to_string(),
+    }
+}
+
+/// The refusal shown when the file's version is no longer a draft (Art. 17: the review saw it).
+fn attachment_delete_refusal(ctx: &Ctx) -> &'static str {
+    match ctx.lang {
+        crate::i18n::Lang::En => {
+            "This file can no longer be deleted: its version has been sent to the confidentiality review or published (Art. 17), so the file is part of what was reviewed. Replace it through a correction."
+        }
+        _ => {
+            "此附件已不能删除：所属版本已提交保密审查或已公开（条例第十七条），附件属于审查过的内容。如需更换，请通过更正提交新版本。"
+        }
+    }
+}
+
+async fn attachment_delete_page(
+    state: &AppState,
+    ctx: &Ctx,
+    target: &AttachmentDeleteTarget,
+    refusal: Option<&'static str>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?;
+    let external_id = target.external_id.trim();
+    let attachment_id = uuid::Uuid::try_parse(target.attachment.trim())
+        .map_err(|_| WebError::Status(StatusCode::NOT_FOUND))?;
+    let view = state
+        .services
+        .document_view(external_id, None, Some(actor))
+        .await?;
+    let row = state
+        .services
+        .db
+        .document_attachments(view.document.id)
+        .await
+        .map_err(ServiceError::from)?
+        .into_iter()
+        .find(|a| a.id == attachment_id)
+        .ok_or(WebError::Status(StatusCode::NOT_FOUND))?;
+    let (row, refusal) = match refusal {
+        Some(reason) => (row, Some(reason)),
+        None => match state
+            .services
+            .document_attachment_to_delete(actor, external_id, attachment_id)
+            .await
+        {
+            Ok(row) => (row, None),
+            Err(ServiceError::Conflict { .. }) => (row, Some(attachment_delete_refusal(ctx))),
+            Err(other) => return Err(other.into()),
+        },
+    };
+    let page = AttachmentDeletePage {
+        base: Base::titled(ctx, attachment_delete_title(ctx)),
+        external_id: view.document.external_id.clone(),
+        attachment: row.id.to_string(),
+        back_href: format!("{}?version={}", document_href(external_id), row.version),
+        document_title: view.document.title.clone(),
+        version: row.version,
+        filename: row.filename,
+        size: crate::documents::size_label(row.size_bytes),
+        sha256: row.sha256,
+        refusal,
+    };
+    let mut response = render(page)?;
+    if refusal.is_some() {
+        *response.status_mut() = StatusCode::CONFLICT;
+    }
+    Ok(response)
+}
+
+/// The confirmation step before a file is deleted from a draft: a page with one button, so
+/// that the deletion needs no JavaScript and never happens from a link alone.
+async fn delete_attachment_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    target: Result<Query<AttachmentDeleteTarget>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Query(target) = target.map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?;
+    attachment_delete_page(&state, &ctx, &target, None).await
+}
+
+/// Deletes the confirmed file and returns to the draft's page.
+async fn delete_attachment(
+    State(state): State<AppState>,
+    CsrfForm(ctx, target): CsrfForm<AttachmentDeleteTarget>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?;
+    let attachment_id = uuid::Uuid::try_parse(target.attachment.trim())
+        .map_err(|_| WebError::Status(StatusCode::NOT_FOUND))?;
+    let external_id = target.external_id.trim();
+    match state
+        .services
+        .delete_document_attachment(actor, external_id, attachment_id)
+        .await
+    {
+        Ok(row) => Ok(Redirect::to(&format!(
+            "{}?version={}",
+            document_href(external_id),
+            row.version
+        ))
+        .into_response()),
+        Err(ServiceError::Conflict { .. }) => {
+            let refusal = attachment_delete_refusal(&ctx);
+            attachment_delete_page(&state, &ctx, &target, Some(refusal)).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
