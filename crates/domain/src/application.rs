@@ -384,6 +384,89 @@ pub struct TierRules {
     pub sensitive: Vec<Role>,
 }
 
+impl TierRules {
+    /// The roles that can be a review step, in the order the steps run: the department's
+    /// reviewer (业务科室审核), the confidentiality review (保密审查, Art. 17), the leader's sign-off
+    /// (领导签批). Whatever order a configuration lists them in, steps run in this order.
+    pub const REVIEW_ROLES: [Role; 3] = [
+        Role::DepartmentReviewer,
+        Role::ConfidentialityReviewer,
+        Role::Leader,
+    ];
+
+    /// Builds an agency's tier rules from role codes (as a form or a stored setting gives them)
+    /// and checks them, reporting every problem at once:
+    /// - every code names a review role (`routine`/`sensitive`: `role_invalid`);
+    /// - a routine reply has at least one review step: Art. 17 requires a review mechanism
+    ///   before anything is released (`routine`: `required`);
+    /// - a sensitive reply includes the confidentiality review (Art. 17) (`sensitive`:
+    ///   `confidentiality_review_required`);
+    /// - a sensitive reply is never reviewed less than a routine one (`sensitive`:
+    ///   `must_include_routine_steps`).
+    pub fn from_codes(
+        routine: &[String],
+        sensitive: &[String],
+    ) -> Result<TierRules, crate::form::FormProblems> {
+        let mut problems = crate::form::FormProblems::new();
+        let mut parse = |field: &'static str, codes: &[String]| -> Vec<Role> {
+            let mut roles = Vec::new();
+            for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+                match Role::parse(code).filter(|r| TierRules::REVIEW_ROLES.contains(r)) {
+                    Some(role) => roles.push(role),
+                    None => problems.add(field, "role_invalid"),
+                }
+            }
+            TierRules::REVIEW_ROLES
+                .into_iter()
+                .filter(|r| roles.contains(r))
+                .collect()
+        };
+        let routine = parse("routine", routine);
+        let sensitive = parse("sensitive", sensitive);
+        if routine.is_empty() {
+            problems.add("routine", "required");
+        }
+        if !sensitive.contains(&Role::ConfidentialityReviewer) {
+            problems.add("sensitive", "confidentiality_review_required");
+        }
+        if !routine.iter().all(|r| sensitive.contains(r)) {
+            problems.add("sensitive", "must_include_routine_steps");
+        }
+        if problems.is_empty() {
+            Ok(TierRules { routine, sensitive })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The stored form: `{"routine":["department_reviewer"],"sensitive":[…]}`.
+    pub fn to_json(&self) -> String {
+        let codes = |roles: &[Role]| roles.iter().map(|r| r.code()).collect::<Vec<_>>();
+        serde_json::json!({
+            "routine": codes(&self.routine),
+            "sensitive": codes(&self.sensitive),
+        })
+        .to_string()
+    }
+
+    /// Reads the stored form back, checking it like `from_codes`.
+    pub fn from_json(text: &str) -> Result<TierRules, crate::form::FormProblems> {
+        #[derive(Deserialize)]
+        struct Stored {
+            routine: Vec<String>,
+            sensitive: Vec<String>,
+        }
+        match serde_json::from_str::<Stored>(text) {
+            Ok(stored) => TierRules::from_codes(&stored.routine, &stored.sensitive),
+            Err(_) => {
+                let mut problems = crate::form::FormProblems::new();
+                problems.add("tiers", "invalid");
+                Err(problems)
+            }
+        }
+    }
+}
+
 impl Default for TierRules {
     fn default() -> Self {
         TierRules {

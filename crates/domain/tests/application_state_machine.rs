@@ -1121,3 +1121,76 @@ fn a_communication_is_recorded_without_moving_stage_or_clock() {
     }
     assert_eq!(CommunicationMethod::parse("carrier_pigeon"), None);
 }
+
+/// An agency's review tiers (分级审核) are checked as a whole, every problem at once, and the
+/// steps always run in the fixed order whatever order the configuration lists them in.
+#[test]
+fn tier_rules_are_checked_and_ordered() {
+    let codes = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let rules = TierRules::from_codes(
+        &codes(&["leader", "department_reviewer"]),
+        &codes(&["leader", "confidentiality_reviewer", "department_reviewer"]),
+    )
+    .expect("valid tiers");
+    assert_eq!(rules.routine, vec![Role::DepartmentReviewer, Role::Leader]);
+    assert_eq!(
+        rules.sensitive,
+        vec![
+            Role::DepartmentReviewer,
+            Role::ConfidentialityReviewer,
+            Role::Leader
+        ]
+    );
+    assert_eq!(TierRules::from_json(&rules.to_json()), Ok(rules.clone()));
+    let default = TierRules::default();
+    assert_eq!(TierRules::from_json(&default.to_json()), Ok(default));
+
+    let problems = |routine: &[&str], sensitive: &[&str]| -> Vec<(&'static str, &'static str)> {
+        match TierRules::from_codes(&codes(routine), &codes(sensitive)) {
+            Ok(_) => Vec::new(),
+            Err(p) => p.problems().iter().map(|p| (p.field, p.code)).collect(),
+        }
+    };
+    // No routine step, no confidentiality review, and a role that is no review role: all three.
+    assert_eq!(
+        problems(&["clerk"], &["leader"]),
+        vec![
+            ("routine", "role_invalid"),
+            ("routine", "required"),
+            ("sensitive", "confidentiality_review_required"),
+        ]
+    );
+    // A sensitive reply may not skip a routine step.
+    assert_eq!(
+        problems(&["leader"], &["confidentiality_reviewer"]),
+        vec![("sensitive", "must_include_routine_steps")]
+    );
+    assert_eq!(
+        problems(
+            &["department_reviewer"],
+            &["confidentiality_reviewer", "nobody"]
+        ),
+        vec![
+            ("sensitive", "role_invalid"),
+            ("sensitive", "must_include_routine_steps")
+        ]
+    );
+    assert!(TierRules::from_json("{\"routine\": 3}").is_err());
+
+    // The configured tiers decide the review steps of a routine reply.
+    let state = run(&drafted());
+    let roles = Role::STAFF.to_vec();
+    let acting = Acting {
+        roles: &roles,
+        is_applicant: false,
+        today: TODAY,
+        tier_rules: &rules,
+    };
+    assert_eq!(
+        decide(&state, &Command::SubmitForReview, &acting),
+        Ok(vec![Event::SubmittedForReview {
+            on: TODAY,
+            steps: vec!["department_reviewer".into(), "leader".into()],
+        }])
+    );
+}

@@ -294,6 +294,84 @@ impl Services {
         roles
     }
 
+    /// The roles an actor may use on one application: those of the agency, where a grant
+    /// scoped to a department (a department's clerk, reviewer or liaison) counts only while the
+    /// application is not yet assigned (intake is the receiving office's work) or once it is
+    /// assigned to that department (谁承办、谁负责). Staff of other departments still see the
+    /// application; they cannot act on it.
+    pub fn roles_for_application(
+        &self,
+        actor: &Actor,
+        agency_id: Uuid,
+        assigned_departments: &[String],
+    ) -> Vec<Role> {
+        let mut roles: Vec<Role> = actor
+            .grants
+            .iter()
+            .filter(|g| g.agency_id == Some(agency_id) && g.role.is_staff())
+            .filter(|g| match g.department_id {
+                None => true,
+                Some(department) => {
+                    assigned_departments.is_empty()
+                        || assigned_departments
+                            .iter()
+                            .any(|d| d == &department.to_string())
+                }
+            })
+            .map(|g| g.role)
+            .collect();
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+
+    /// The settings key of an agency's review tiers.
+    fn tier_rules_key(agency_id: Uuid) -> String {
+        format!("review_tiers/{agency_id}")
+    }
+
+    /// The review tiers in force for an agency (分级审核): its own configuration, or the default
+    /// (routine: the department's reviewer; sensitive: plus the confidentiality review of
+    /// Art. 17 and the leader's sign-off). A stored value that no longer passes the checks is
+    /// ignored in favour of the default, never half-applied.
+    pub async fn tier_rules(&self, agency_id: Uuid) -> ServiceResult<TierRules> {
+        Ok(self
+            .db
+            .setting(&Self::tier_rules_key(agency_id))
+            .await?
+            .and_then(|text| TierRules::from_json(&text).ok())
+            .unwrap_or_default())
+    }
+
+    /// Sets an agency's review tiers from role codes, for its administrators. Every problem is
+    /// reported at once; replies already in review keep the steps they were given.
+    pub async fn set_tier_rules(
+        &self,
+        actor: &Actor,
+        agency_id: Uuid,
+        routine: &[String],
+        sensitive: &[String],
+        origin: &crate::RequestOrigin,
+    ) -> ServiceResult<TierRules> {
+        let tree = self.agency_tree().await?;
+        if !self.administers(actor, &tree, agency_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let rules = TierRules::from_codes(routine, sensitive).map_err(ServiceError::Invalid)?;
+        self.db
+            .setting_set(&Self::tier_rules_key(agency_id), &rules.to_json())
+            .await?;
+        self.record_security_event(
+            "review_tiers_updated",
+            None,
+            Some(actor.account_id),
+            origin,
+            serde_json::json!({ "agency_id": agency_id, "tiers": rules.to_json() }),
+        )
+        .await?;
+        Ok(rules)
+    }
+
     fn may_see(&self, actor: &Actor, row: &ApplicationRow) -> bool {
         row.applicant_account_id == Some(actor.account_id)
             || !self.roles_in_agency(actor, row.agency_id).is_empty()
@@ -361,8 +439,8 @@ impl Services {
         }
         let calendar = self.working_day_calendar().await?;
         let view = self.load_view_with(row, &calendar).await?;
-        let roles = self.roles_in_agency(actor, view.row.agency_id);
-        let tiers = TierRules::default();
+        let roles = self.roles_for_application(actor, view.row.agency_id, &view.state.departments);
+        let tiers = self.tier_rules(view.row.agency_id).await?;
         let acting = Acting {
             roles: &roles,
             is_applicant: view.row.applicant_account_id == Some(actor.account_id),

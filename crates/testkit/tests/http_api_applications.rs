@@ -268,12 +268,29 @@ async fn submit_and_handle_to_an_issued_reply_with_bearer_tokens() -> anyhow::Re
         );
         api.step(&clerk, &id, "accept", json!({})).await?;
         let city = api.get("/agencies/demo-city", "").await?.json();
-        let d1 = city["departments"][0]["id"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        let d2 = city["departments"][1]["id"]
-            .as_str()
+        // The lead department is the clerk's and reviewer's own: department staff act only on
+        // their department's applications.
+        let d1 = app
+            .services
+            .login(
+                "clerk@demo.gongkai.cn",
+                gongkai_service::DEMO_PASSWORD,
+                &gongkai_service::RequestOrigin::default(),
+            )
+            .await?
+            .actor
+            .grants
+            .iter()
+            .find_map(|g| g.department_id)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let d2 = city["departments"]
+            .as_array()
+            .and_then(|all| {
+                all.iter()
+                    .filter_map(|d| d["id"].as_str())
+                    .find(|id| *id != d1)
+            })
             .unwrap_or("")
             .to_string();
         let assigned = api

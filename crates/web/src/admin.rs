@@ -11,7 +11,7 @@ use crate::pages::{level_label, render};
 use crate::templates::{
     AdminAgencyPage, AdminAgencyRow, AdminIndexPage, AgencyFormPage, AgencyFormValues, Base,
     Choice, DepartmentAdminView, GrantView, Problems, SecurityEventView, SecurityLogPage,
-    StaffRowView,
+    StaffRowView, TierRoleView,
 };
 use axum::Router;
 use axum::extract::{Path, State};
@@ -39,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/agencies/{id}/departments", post(create_department))
         .route("/admin/agencies/{id}/staff", post(create_staff))
         .route("/admin/agencies/{id}/grants", post(grant_role))
+        .route("/admin/agencies/{id}/tiers", post(set_tiers))
         .route("/admin/roles/{id}/revoke", post(revoke_role))
         .route("/admin/staff/{id}/active", post(set_active))
         .route("/admin/security", get(security_log))
@@ -295,6 +296,9 @@ struct AgencyPageForms {
     staff_problems: Problems,
     staff_values: (String, String, String),
     grant_problems: Problems,
+    tier_problems: Problems,
+    /// The tiers as submitted, when the submission was refused.
+    tiers_submitted: Option<(Vec<String>, Vec<String>)>,
 }
 
 async fn agency_view(
@@ -310,6 +314,23 @@ async fn agency_view(
     let staff = state.services.staff_of_agency(actor, agency_id).await?;
     let departments = state.services.departments(agency_id).await?;
     let base = Base::titled(ctx, agency.name_zh.clone());
+    let (routine_codes, sensitive_codes) = match &forms.tiers_submitted {
+        Some(submitted) => submitted.clone(),
+        None => {
+            let rules = state.services.tier_rules(agency_id).await?;
+            let codes = |roles: &[Role]| roles.iter().map(|r| r.code().to_string()).collect();
+            (codes(&rules.routine), codes(&rules.sensitive))
+        }
+    };
+    let tiers = gongkai_domain::application::TierRules::REVIEW_ROLES
+        .iter()
+        .map(|role| TierRoleView {
+            code: role.code(),
+            label: role_label(ctx.lang, *role),
+            routine: routine_codes.iter().any(|c| c == role.code()),
+            sensitive: sensitive_codes.iter().any(|c| c == role.code()),
+        })
+        .collect();
     let department_name = |id: Option<Uuid>| {
         id.and_then(|id| departments.iter().find(|d| d.id == id))
             .map(|d| base.pick(&d.name_zh, &d.name_en).to_string())
@@ -388,8 +409,86 @@ async fn agency_view(
         grant_problems: forms.grant_problems.prefixed("grant-"),
         staff_choices,
         may_administer,
+        tiers,
+        tier_problems: forms.tier_problems.prefixed("tiers-"),
         base,
     })
+}
+
+/// The tier form: one checkbox per review role and tier, named `routine_<role>` and
+/// `sensitive_<role>` (a plain form posts no list).
+#[derive(Deserialize, Default)]
+struct TierForm {
+    #[serde(default)]
+    routine_department_reviewer: String,
+    #[serde(default)]
+    routine_confidentiality_reviewer: String,
+    #[serde(default)]
+    routine_leader: String,
+    #[serde(default)]
+    sensitive_department_reviewer: String,
+    #[serde(default)]
+    sensitive_confidentiality_reviewer: String,
+    #[serde(default)]
+    sensitive_leader: String,
+}
+
+impl TierForm {
+    /// The checked role codes of each tier.
+    fn codes(&self) -> (Vec<String>, Vec<String>) {
+        let checked = |pairs: [(&str, &str); 3]| {
+            pairs
+                .iter()
+                .filter(|(value, _)| !value.is_empty())
+                .map(|(_, code)| code.to_string())
+                .collect::<Vec<_>>()
+        };
+        (
+            checked([
+                (&self.routine_department_reviewer, "department_reviewer"),
+                (
+                    &self.routine_confidentiality_reviewer,
+                    "confidentiality_reviewer",
+                ),
+                (&self.routine_leader, "leader"),
+            ]),
+            checked([
+                (&self.sensitive_department_reviewer, "department_reviewer"),
+                (
+                    &self.sensitive_confidentiality_reviewer,
+                    "confidentiality_reviewer",
+                ),
+                (&self.sensitive_leader, "leader"),
+            ]),
+        )
+    }
+}
+
+async fn set_tiers(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<TierForm>,
+) -> Result<Response, WebError> {
+    let actor = require_staff(&ctx)?.clone();
+    let agency_id = parse_id(&id)?;
+    let (routine, sensitive) = form.codes();
+    match state
+        .services
+        .set_tier_rules(&actor, agency_id, &routine, &sensitive, &ctx.origin)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/agencies/{agency_id}")).into_response()),
+        Err(ServiceError::Invalid(p)) => {
+            let forms = AgencyPageForms {
+                tier_problems: Problems::from_form(ctx.lang, &p),
+                tiers_submitted: Some((routine, sensitive)),
+                ..Default::default()
+            };
+            let page = agency_view(&state, &ctx, agency_id, forms).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 async fn agency_page(

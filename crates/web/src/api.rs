@@ -1593,6 +1593,14 @@ async fn application_json(
             "is_staff": is_staff,
             "is_applicant": is_applicant,
             "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+            // The roles that count on this application: a department's staff act only on
+            // applications not yet assigned or assigned to their department.
+            "acting_roles": state
+                .services
+                .roles_for_application(actor, row.agency_id, &st.departments)
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>(),
         },
         "created_at": timestamp(row.created_at),
         "updated_at": timestamp(row.updated_at),

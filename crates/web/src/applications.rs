@@ -808,8 +808,15 @@ pub(crate) async fn application_view_page(
     let row = &view.row;
     let agency = state.services.agency(row.agency_id).await?;
     let base = Base::new(ctx, "application.title");
-    let roles = state.services.roles_in_agency(actor, row.agency_id);
-    let is_staff_view = !roles.is_empty();
+    // Staff of the agency see everything; the actions offered are those of the roles that
+    // count on this application (a department's staff act only on its own assignments).
+    let is_staff_view = !state
+        .services
+        .roles_in_agency(actor, row.agency_id)
+        .is_empty();
+    let roles = state
+        .services
+        .roles_for_application(actor, row.agency_id, &view.state.departments);
     let is_applicant = row.applicant_account_id == Some(actor.account_id);
     let st = &view.state;
     let has = |wanted: &[Role]| roles.iter().any(|r| wanted.contains(r));

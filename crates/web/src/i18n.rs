@@ -1095,6 +1095,39 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.fee_units", "件数或页数", "Count or pages"),
     ("field.fee_due", "缴费期限", "Pay by"),
     (
+        "admin.tiers",
+        "答复审核层级（分级审核）",
+        "Review tiers of replies",
+    ),
+    (
+        "admin.tiers_hint",
+        "一般答复经所选环节审核；涉及第三方权益、不予公开、媒体关注等敏感情形的答复经较高层级审核。敏感答复必须包含保密审查（条例第十七条），且不少于一般答复的审核环节。已提交审核的答复按提交时的层级办理。",
+        "Routine replies pass the steps chosen; sensitive ones (third-party rights, non-disclosure, media interest) pass the higher tier, which must include the confidentiality review (Art. 17) and every routine step. Replies already in review keep the steps they were given.",
+    ),
+    ("admin.tiers_routine", "一般答复", "Routine replies"),
+    ("admin.tiers_sensitive", "敏感答复", "Sensitive replies"),
+    ("admin.tiers_save", "保存审核层级", "Save the review tiers"),
+    (
+        "field.routine",
+        "一般答复的审核环节",
+        "Routine review steps",
+    ),
+    (
+        "field.sensitive",
+        "敏感答复的审核环节",
+        "Sensitive review steps",
+    ),
+    (
+        "problem.confidentiality_review_required",
+        "须包含保密审查（条例第十七条）",
+        "must include the confidentiality review (Art. 17)",
+    ),
+    (
+        "problem.must_include_routine_steps",
+        "须包含一般答复的全部审核环节",
+        "must include every routine review step",
+    ),
+    (
         "application.communications",
         "答复前沟通记录（前置沟通）",
         "Talks with the applicant before the reply",

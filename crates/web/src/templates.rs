@@ -391,6 +391,18 @@ pub(crate) struct AdminAgencyPage {
     pub grant_problems: Problems,
     pub staff_choices: Vec<Choice>,
     pub may_administer: bool,
+    /// The review tiers in force (分级审核): each review role with whether routine and
+    /// sensitive replies need it.
+    pub tiers: Vec<TierRoleView>,
+    pub tier_problems: Problems,
+}
+
+/// One review role in the agency's tier configuration.
+pub(crate) struct TierRoleView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub routine: bool,
+    pub sensitive: bool,
 }
 
 pub(crate) struct SecurityEventView {
