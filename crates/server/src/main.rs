@@ -883,6 +883,14 @@ async fn housekeeping(services: Services) {
             Ok(n) => tracing::info!(n_reminders = n, "housekeeping: due-date reminders written"),
             Err(e) => tracing::warn!(error = %e, "housekeeping: reminders"),
         }
+        match services.write_publication_overdue_reminders().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                n_reminders = n,
+                "housekeeping: late publication reminders written"
+            ),
+            Err(e) => tracing::warn!(error = %e, "housekeeping: late publication reminders"),
+        }
         match services.write_due_digests().await {
             Ok(0) => {}
             Ok(n) => tracing::info!(n_digests = n, "housekeeping: subscription digests written"),

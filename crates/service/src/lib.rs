@@ -22,6 +22,7 @@ mod error;
 mod open_data;
 mod outbox;
 mod performance;
+mod publication_reminders;
 mod redaction;
 mod remedies;
 mod reminders;
@@ -52,6 +53,7 @@ pub use gongkai_store::{
 pub use open_data::*;
 pub use outbox::*;
 pub use performance::*;
+pub use publication_reminders::*;
 pub use redaction::*;
 pub use remedies::*;
 pub use reminders::*;

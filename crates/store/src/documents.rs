@@ -1084,3 +1084,33 @@ impl Db {
         })?)
     }
 }
+
+impl Tx {
+    /// Records today's reminder of a late publication duty; false when one was already
+    /// recorded for that duty today (by this or another process), and then nothing is sent.
+    pub async fn publication_reminder_insert(
+        &mut self,
+        agency_id: Uuid,
+        kind: &str,
+        reference: &str,
+        reminded_on: Date,
+        recipients: i64,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        Ok(tx_run!(self, |c| sqlx::query(
+            "INSERT INTO publication_reminders \
+             (agency_id, kind, reference, reminded_on, recipients, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (agency_id, kind, reference, reminded_on) DO NOTHING"
+        )
+        .bind(agency_id)
+        .bind(kind)
+        .bind(reference)
+        .bind(reminded_on)
+        .bind(recipients)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() > 0))?)
+    }
+}
