@@ -303,6 +303,7 @@ fn read_corpus(path: &Path) -> Result<Vec<IndexableDocument>, Failure> {
             catalog_item: None,
             articles,
             body_text,
+            attachments: Vec::new(),
         });
     }
     Ok(documents)

@@ -62,6 +62,24 @@ pub struct IndexableArticle {
     pub text: String,
 }
 
+/// The extracted text of one attached file (PDF, DOCX, XLSX) of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexableAttachment {
+    pub filename: String,
+    pub text: String,
+}
+
+impl IndexableAttachment {
+    /// The article-level key of the `n`-th attachment (from 1): `attachment-1`. It never
+    /// parses as an article number, so a hit on it is told apart from a 第X条.
+    pub fn key(n: usize) -> String {
+        format!("{ATTACHMENT_KEY_PREFIX}{n}")
+    }
+}
+
+/// What every attachment unit's key starts with.
+pub const ATTACHMENT_KEY_PREFIX: &str = "attachment-";
+
 impl IndexableArticle {
     pub fn from_domain(article: &Article) -> Self {
         Self {
@@ -99,6 +117,10 @@ pub struct IndexableDocument {
     pub articles: Vec<IndexableArticle>,
     /// Text outside articles: the preamble, or the whole body of a document without articles.
     pub body_text: String,
+    /// The text of the attached files. Each is part of the whole-document unit and, for a
+    /// document with articles, also a retrievable unit of its own at article level, so that
+    /// an article-level search finds what only an attachment says.
+    pub attachments: Vec<IndexableAttachment>,
 }
 
 impl IndexableDocument {

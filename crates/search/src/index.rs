@@ -25,7 +25,7 @@ use crate::analyzer::{
     BIGRAM_TOKENIZER_NAME, BigramTokenizer, JIEBA_TOKENIZER_NAME, JiebaWordTokenizer, bigrams,
     build_jieba,
 };
-use crate::document::{IndexableDocument, Validity};
+use crate::document::{IndexableAttachment, IndexableDocument, Validity};
 use crate::embed::{Embedder, VectorStore, vector_file_path};
 use crate::normalize::{is_cjk, normalize_text};
 use crate::query::{AnalyzedQuery, QueryAnalyzer, QueryWord, WordOrigin};
@@ -34,7 +34,7 @@ use crate::thesaurus::{DEFAULT_GLOSSARY_EN_ZH, DEFAULT_THESAURUS_ZH, Thesaurus};
 
 /// Bumped whenever the schema or the analyzers change; an index written under another version
 /// is refused with [`SearchError::IndexOutdated`] so that the caller rebuilds it.
-pub const INDEX_FORMAT_VERSION: &str = "gongkai-search-5";
+pub const INDEX_FORMAT_VERSION: &str = "gongkai-search-6";
 const VERSION_FILE_NAME: &str = "gongkai-search-version";
 /// The writer's memory budget: enough for the whole corpus without flushing tiny segments.
 pub const WRITER_HEAP_BYTES_DEFAULT: usize = 200_000_000;
@@ -695,6 +695,33 @@ impl SearchIndex {
                 document: unit,
             });
         }
+        // Attachments of a document with articles are article-level units of their own: the
+        // text of a file is not any article's, yet an article-level search must reach it.
+        // (Without articles the whole-document unit below is article-level and holds them.)
+        if !document.articles.is_empty() {
+            for (n, attachment) in document
+                .attachments
+                .iter()
+                .filter(|a| !a.text.trim().is_empty())
+                .enumerate()
+            {
+                let key = IndexableAttachment::key(n + 1);
+                let unit_id = format!("{}#{key}", document.external_id);
+                let heading = format!("附件：{}", attachment.filename);
+                let mut unit = base(&unit_id);
+                unit.add_text(fields.article_key, &key);
+                unit.add_text(fields.granularity, GRANULARITY_ARTICLE_LEVEL);
+                unit.add_text(fields.headings, &heading);
+                unit.add_text(fields.text, &attachment.text);
+                unit.add_text(fields.text_bigram, &attachment.text);
+                unit.add_u64(fields.text_hash, text_fingerprint(&attachment.text));
+                units.push(Unit {
+                    embedding_text: format!("{title} {heading} {}", attachment.text),
+                    unit_id,
+                    document: unit,
+                });
+            }
+        }
         let mut whole = base(&document.external_id);
         whole.add_text(fields.granularity, GRANULARITY_DOCUMENT_LEVEL);
         if document.articles.is_empty() {
@@ -706,6 +733,20 @@ impl SearchIndex {
                 full_text.push('\n');
             }
             full_text.push_str(&article.text);
+        }
+        // Each file is introduced by its name so that a snippet shows where the match is.
+        for attachment in document
+            .attachments
+            .iter()
+            .filter(|a| !a.text.trim().is_empty())
+        {
+            if !full_text.is_empty() {
+                full_text.push_str("\n\n");
+            }
+            full_text.push_str(&format!(
+                "附件：{}\n{}",
+                attachment.filename, attachment.text
+            ));
         }
         whole.add_text(fields.citation_names, citation_names(document).join("\n"));
         whole.add_text(fields.full_text, &full_text);

@@ -27,7 +27,9 @@ mod thesaurus;
 
 use std::path::PathBuf;
 
-pub use document::{IndexableArticle, IndexableDocument, Validity};
+pub use document::{
+    ATTACHMENT_KEY_PREFIX, IndexableArticle, IndexableAttachment, IndexableDocument, Validity,
+};
 pub use embed::{EMBEDDED_TEXT_MAX_CHARS, Embedder, StaticEmbedder};
 pub use index::{
     FACET_VALUES_MAX, FacetCount, Facets, Fusion, Granularity, Hit, INDEX_FORMAT_VERSION,

@@ -2,8 +2,8 @@
 //! each test states one promise to the service layer and fails when it is broken.
 
 use gongkai_search::{
-    Granularity, IndexOptions, IndexableArticle, IndexableDocument, SearchFilters, SearchIndex,
-    SearchRequest, Validity,
+    Granularity, IndexOptions, IndexableArticle, IndexableAttachment, IndexableDocument,
+    SearchFilters, SearchIndex, SearchRequest, Validity,
 };
 
 fn article(key: &str, text: &str) -> IndexableArticle {
@@ -33,6 +33,7 @@ fn document(
         catalog_item: None,
         articles,
         body_text: String::new(),
+        attachments: Vec::new(),
     }
 }
 
@@ -513,4 +514,55 @@ fn the_static_model_loads_and_relates_paraphrases() {
         .expect("embed");
     assert_eq!(question.len(), embedder.dimensions());
     assert!(cosine(&question, &paraphrase) > cosine(&question, &unrelated) + 0.2);
+}
+
+/// What only an attached file says is found by an article-level search too: the file is a unit
+/// of its own, keyed `attachment-N` under the heading 附件：<file name>, and the document-level
+/// unit holds it as well. A file without text adds no unit.
+#[test]
+fn an_attachment_of_a_document_with_articles_is_an_article_level_unit() {
+    let index = SearchIndex::create_in_ram(IndexOptions::lexical_defaults().expect("defaults"))
+        .expect("index");
+    let mut rules = document(
+        "parking-rules",
+        "示范市公共停车场管理办法",
+        Validity::Current,
+        vec![article("1", "为了规范公共停车场管理，制定本办法。")],
+    );
+    rules.attachments = vec![
+        IndexableAttachment {
+            filename: "空白.pdf".to_string(),
+            text: "  ".to_string(),
+        },
+        IndexableAttachment {
+            filename: "收费标准.docx".to_string(),
+            text: "小型车白天每小时收费三元，夜间每小时一元。".to_string(),
+        },
+    ];
+    index.upsert_document(&rules).expect("upsert");
+    index.commit().expect("commit");
+    let request = |granularity| SearchRequest {
+        query: "小型车夜间收费".to_string(),
+        limit: 10,
+        granularity,
+        ..SearchRequest::default()
+    };
+    let articles = index
+        .search(&request(Granularity::Articles))
+        .expect("search");
+    let first = articles.hits.first().expect("a hit in the attachment");
+    assert_eq!(first.hit_id(), "parking-rules#attachment-1");
+    assert_eq!(first.headings, vec!["附件：收费标准.docx".to_string()]);
+    assert!(
+        first.snippet_html.contains("<mark>"),
+        "{}",
+        first.snippet_html
+    );
+    let documents = index
+        .search(&request(Granularity::Documents))
+        .expect("search");
+    assert_eq!(
+        documents.hits.first().map(|hit| hit.hit_id()),
+        Some("parking-rules".to_string())
+    );
 }

@@ -10,7 +10,8 @@
 use crate::documents::document_status;
 use crate::{ServiceError, ServiceResult, Services};
 use gongkai_search::{
-    IndexOptions, IndexableDocument, SearchIndex, SearchRequest, SearchResults, Validity,
+    IndexOptions, IndexableAttachment, IndexableDocument, SearchIndex, SearchRequest,
+    SearchResults, Validity,
 };
 use gongkai_store::DocumentRow;
 use std::path::{Path, PathBuf};
@@ -144,20 +145,16 @@ impl Services {
             return Ok(None);
         };
         let view = crate::documents::parse_version_row(version)?;
-        let (articles, mut body_text) = IndexableDocument::split_body(&view.metadata.body);
+        let (articles, body_text) = IndexableDocument::split_body(&view.metadata.body);
         // The text of the attached files is part of what the document says (Art. 24: search
-        // covers everything published); a hit in it leads to the document page, which lists
-        // the files. Each file is introduced by its name so that a snippet shows where it is.
-        for (filename, text) in self
+        // covers everything published); a hit in it leads to the document page's list of files.
+        let attachments = self
             .db
             .document_attachment_texts(document.id, document.current_version)
             .await?
-        {
-            if text.trim().is_empty() {
-                continue;
-            }
-            body_text.push_str(&format!("\n\n附件：{filename}\n{text}"));
-        }
+            .into_iter()
+            .map(|(filename, text)| IndexableAttachment { filename, text })
+            .collect();
         let date = document
             .published_date
             .map(gongkai_domain::calendar::format_iso_date);
@@ -174,6 +171,7 @@ impl Services {
             catalog_item: document.catalog_code.clone(),
             articles,
             body_text,
+            attachments,
         }))
     }
 

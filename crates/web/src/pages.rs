@@ -204,6 +204,17 @@ async fn search(
                 lexical_only = results.mode == RetrievalMode::LexicalOnly;
                 for hit in &results.hits {
                     let href = match &hit.article_key {
+                        // A hit in an attached file leads to the page's list of files.
+                        Some(key)
+                            if key.starts_with(
+                                gongkai_service::gongkai_search::ATTACHMENT_KEY_PREFIX,
+                            ) =>
+                        {
+                            format!(
+                                "{}#attachments-title",
+                                crate::documents::document_href(&hit.external_id)
+                            )
+                        }
                         Some(key) => format!(
                             "{}#art-{key}",
                             crate::documents::document_href(&hit.external_id)
