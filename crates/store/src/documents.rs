@@ -1114,3 +1114,51 @@ impl Tx {
         .map(|r| r.rows_affected() > 0))?)
     }
 }
+
+impl Tx {
+    /// Records an agency's decision about one revision of its catalog template; false when it
+    /// was already decided (a second click, or another member of the office first).
+    pub async fn catalog_template_decision_insert(
+        &mut self,
+        agency_id: Uuid,
+        code: &str,
+        template_revision: i64,
+        decision: &str,
+        decided_by: Uuid,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        Ok(tx_run!(self, |c| sqlx::query(
+            "INSERT INTO catalog_template_decisions \
+             (agency_id, code, template_revision, decision, decided_by, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (agency_id, code, template_revision) DO NOTHING"
+        )
+        .bind(agency_id)
+        .bind(code)
+        .bind(template_revision)
+        .bind(decision)
+        .bind(decided_by)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() > 0))?)
+    }
+}
+
+impl Db {
+    /// The latest template revision an agency decided about for one of its items.
+    pub async fn catalog_template_last_decided(
+        &self,
+        agency_id: Uuid,
+        code: &str,
+    ) -> StoreResult<Option<i64>> {
+        Ok(db_run!(self, |p| sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MAX(template_revision) FROM catalog_template_decisions \
+             WHERE agency_id = $1 AND code = $2"
+        )
+        .bind(agency_id)
+        .bind(code)
+        .fetch_one(p)
+        .await)?)
+    }
+}

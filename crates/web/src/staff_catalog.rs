@@ -18,10 +18,23 @@ use gongkai_service::{CatalogItemData, ServiceError};
 use std::collections::HashMap;
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/staff/catalog/{slug}/{code}",
-        get(edit_form).post(edit_submit),
-    )
+    Router::new()
+        .route(
+            "/staff/catalog/{slug}/{code}",
+            get(edit_form).post(edit_submit),
+        )
+        .route(
+            "/staff/catalog/{slug}/{code}/template",
+            axum::routing::post(template_decision),
+        )
+}
+
+/// A newer revision of the higher agency's template, with what it would change.
+pub(crate) struct TemplateUpdateView {
+    pub agency_name: String,
+    pub revision: i64,
+    pub action: String,
+    pub differences: Vec<(String, String, String)>,
 }
 
 pub(crate) struct CheckboxView {
@@ -56,6 +69,7 @@ pub(crate) struct CatalogItemPage {
     pub channels: Vec<CheckboxView>,
     pub disclosures: Vec<CheckboxView>,
     pub revisions: Vec<RevisionView>,
+    pub template_update: Option<TemplateUpdateView>,
 }
 
 fn rule_parts(rule: &UpdateRule) -> (String, String, String) {
@@ -114,7 +128,35 @@ async fn page(
         })
         .collect();
     let (rule_code, rule_first, rule_second) = rule_parts(&data.update_rule);
+    // A new item (not yet saved) has no template to follow.
+    let template_update = match state
+        .services
+        .catalog_template_update(agency.id, code)
+        .await
+    {
+        Ok(update) => update.map(|u| TemplateUpdateView {
+            agency_name: base
+                .pick(&u.template_agency.name_zh, &u.template_agency.name_en)
+                .to_string(),
+            revision: u.template_revision,
+            action: format!("/staff/catalog/{slug}/{code}/template"),
+            differences: u
+                .differences
+                .into_iter()
+                .map(|d| {
+                    (
+                        base.pick(d.label_zh, d.label_en).to_string(),
+                        d.local,
+                        d.template,
+                    )
+                })
+                .collect(),
+        }),
+        Err(ServiceError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    };
     Ok(CatalogItemPage {
+        template_update,
         problems,
         action: format!("/staff/catalog/{slug}/{code}"),
         agency_name: base.pick(&agency.name_zh, &agency.name_en).to_string(),
@@ -261,4 +303,37 @@ async fn edit_submit(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct TemplateDecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    template_revision: String,
+}
+
+/// The OGI office accepts the higher agency's newer template revision or keeps its own item.
+async fn template_decision(
+    State(state): State<AppState>,
+    Path((slug, code)): Path<(String, String)>,
+    CsrfForm(ctx, form): CsrfForm<TemplateDecisionForm>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?;
+    let agency = state.services.agency_by_slug(&slug).await?;
+    let accept = match form.decision.as_str() {
+        "accept" => true,
+        "keep" => false,
+        _ => return Err(WebError::Status(StatusCode::BAD_REQUEST)),
+    };
+    let revision: i64 = form
+        .template_revision
+        .trim()
+        .parse()
+        .map_err(|_| WebError::Status(StatusCode::BAD_REQUEST))?;
+    state
+        .services
+        .decide_catalog_template_update(actor, agency.id, &code, revision, accept)
+        .await?;
+    Ok(Redirect::to(&format!("/staff/catalog/{slug}/{code}")).into_response())
 }

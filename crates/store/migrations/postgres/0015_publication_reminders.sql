@@ -11,3 +11,17 @@ CREATE TABLE publication_reminders (
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (agency_id, kind, reference, reminded_on)
 );
+
+-- What an agency decided about each revision of a higher agency's catalog template that it
+-- adopted (上下一致): `accepted` (its item took the template's content, as a new revision of
+-- its own) or `kept` (it keeps its deviation). A template revision without a decision is
+-- shown to the agency's OGI office with the differences.
+CREATE TABLE catalog_template_decisions (
+    agency_id UUID NOT NULL REFERENCES agencies(id),
+    code TEXT NOT NULL,
+    template_revision BIGINT NOT NULL,
+    decision TEXT NOT NULL,
+    decided_by UUID,
+    decided_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (agency_id, code, template_revision)
+);
