@@ -587,6 +587,51 @@ impl Services {
         Ok(())
     }
 
+    /// Accepts or rejects every undecided suggestion of one category at once (say, every
+    /// identity number), in one transaction with one log entry per span. No overlap check is
+    /// needed: spans in force (suggested or accepted) never overlap, because every way into
+    /// that set checks against it, so accepting suggestions cannot create an overlap.
+    pub async fn decide_redaction_suggestions_of_category(
+        &self,
+        actor: &Actor,
+        review_id: Uuid,
+        category: &str,
+        accept: bool,
+    ) -> ServiceResult<usize> {
+        let category = category.trim();
+        if category != OTHER_CATEGORY_CODE && Category::parse(category).is_none() {
+            return Err(ServiceError::invalid("category", "choice_invalid"));
+        }
+        let (mut tx, _) = self.lock_open_review(actor, review_id).await?;
+        let spans = tx.redaction_spans_of(review_id).await?;
+        let status = if accept {
+            SpanStatus::Accepted
+        } else {
+            SpanStatus::Rejected
+        };
+        let now = self.clock.now();
+        let mut log = Vec::new();
+        for span in spans
+            .iter()
+            .filter(|s| s.category == category && s.status == SpanStatus::Suggested.code())
+        {
+            tx.redaction_span_decide(review_id, span.id, status.code(), actor.account_id, now)
+                .await?;
+            log.push(RedactionLogInsert {
+                review_id,
+                span_id: Some(span.id),
+                action: if accept { "accepted" } else { "rejected" },
+                category: span.category.clone(),
+                ground: span.ground.clone(),
+                actor_id: Some(actor.account_id),
+                at: now,
+            });
+        }
+        tx.redaction_log_insert(&log).await?;
+        tx.commit().await?;
+        Ok(log.len())
+    }
+
     /// Checks a category and ground chosen on a form, every problem at once.
     fn check_category_and_ground(
         problems: &mut FormProblems,

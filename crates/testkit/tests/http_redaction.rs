@@ -273,8 +273,21 @@ async fn staff_review_spans_and_release_only_the_confirmed_text() -> anyhow::Res
         let after_add = app.get(added.location().expect("location")).await?;
         assert!(after_add.body.contains("已添加2处"));
 
-        // Decide every suggestion through the forms: accept all.
+        // Every identity number at once, then every other suggestion through its own form.
+        let bulk = app
+            .post_form(
+                &format!("{review_path}/bulk"),
+                &[("category", "id_number"), ("decision", "accept")],
+            )
+            .await?;
+        assert_eq!(bulk.status, 303);
         let view = app.services.redaction_review(&clerk, review_id).await?;
+        assert!(
+            view.spans
+                .iter()
+                .filter(|s| s.category == "id_number")
+                .all(|s| s.status == "accepted")
+        );
         for span in view.spans.iter().filter(|s| s.status == "suggested") {
             let decided = app
                 .post_form(

@@ -345,8 +345,39 @@ async fn a_review_goes_from_suggestions_to_a_confirmed_redacted_text() -> anyhow
         assert!(statement.contains(&format!("第十五条（个人隐私），不予公开{n_privacy}处")));
         assert!(statement.contains("第十五条（商业秘密），不予公开2处"));
         // An open review counts nothing yet.
-        s.create_redaction_review(&clerk, subject, "", MATERIAL)
+        let open = s
+            .create_redaction_review(&clerk, subject, "", MATERIAL)
             .await?;
+        // Every undecided identity number at once; other categories stay undecided.
+        let n_ids = s
+            .redaction_review(&clerk, open)
+            .await?
+            .spans
+            .iter()
+            .filter(|s| s.category == "id_number")
+            .count();
+        assert_eq!(
+            s.decide_redaction_suggestions_of_category(&clerk, open, "id_number", true)
+                .await?,
+            n_ids
+        );
+        let after = s.redaction_review(&clerk, open).await?;
+        assert!(
+            after
+                .spans
+                .iter()
+                .all(|s| (s.category == "id_number") == (s.status == "accepted"))
+        );
+        assert_eq!(
+            after.log.iter().filter(|l| l.action == "accepted").count(),
+            n_ids
+        );
+        invalid_field(
+            s.decide_redaction_suggestions_of_category(&clerk, open, "nonsense", true)
+                .await,
+            "category",
+            "choice_invalid",
+        );
         assert_eq!(s.withheld_under_article_15(application.id).await?, counts);
         assert_eq!(
             s.redaction_reviews_of(&clerk, subject).await?.len(),

@@ -44,6 +44,7 @@ pub(crate) fn routes() -> Router<AppState> {
             post(decide_span),
         )
         .route("/staff/redaction/reviews/{id}/add", post(add_span))
+        .route("/staff/redaction/reviews/{id}/bulk", post(decide_category))
         .route("/staff/redaction/reviews/{id}/confirm", post(confirm))
         .route(
             "/staff/redaction/reviews/{id}/redacted.html",
@@ -744,6 +745,29 @@ async fn decide_span(
     }
 }
 
+async fn decide_category(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let actor = ctx.require_actor()?;
+    let review_id = parse_id(&id)?;
+    let accept = match form.get("decision").map(String::as_str) {
+        Some("accept") => true,
+        Some("reject") => false,
+        _ => return Err(WebError::Status(StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    let category = form.get("category").cloned().unwrap_or_default();
+    match state
+        .services
+        .decide_redaction_suggestions_of_category(actor, review_id, &category, accept)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/staff/redaction/reviews/{review_id}")).into_response()),
+        Err(error) => rejected(&state, &ctx, review_id, error, Default::default()).await,
+    }
+}
+
 async fn add_span(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -907,6 +931,22 @@ async fn output_text(
         .into_response())
 }
 
+/// The lines of a text as PDF paragraphs, a line longer than the renderer's paragraph limit
+/// cut into pieces of that length, so that a long unbroken text still prints.
+fn pdf_paragraphs(text: &str) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        if chars.is_empty() {
+            paragraphs.push(String::new());
+        }
+        for piece in chars.chunks(gongkai_render::PARAGRAPH_CHARS_MAX) {
+            paragraphs.push(piece.iter().collect());
+        }
+    }
+    paragraphs
+}
+
 async fn output_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -916,7 +956,7 @@ async fn output_pdf(
     let document = RedactedDocumentPdf {
         title: OUTPUT_TITLE_ZH.to_string(),
         reference: output.reference.clone(),
-        paragraphs: output.redacted_text.lines().map(str::to_string).collect(),
+        paragraphs: pdf_paragraphs(&output.redacted_text),
         notes: output_notes(&output),
     };
     let bytes = crate::pdf::typeset(&state, move |r| r.render_redacted_document(&document)).await?;
@@ -928,4 +968,45 @@ async fn output_pdf(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_for_the_pdf_and_empty_lines_kept() {
+        let long = "字".repeat(gongkai_render::PARAGRAPH_CHARS_MAX + 5);
+        let paragraphs = pdf_paragraphs(&format!("甲\n\n{long}"));
+        assert_eq!(paragraphs.len(), 4);
+        assert_eq!(paragraphs[1], "");
+        assert_eq!(
+            paragraphs[2].chars().count(),
+            gongkai_render::PARAGRAPH_CHARS_MAX
+        );
+        assert_eq!(paragraphs[3], "字".repeat(5));
+    }
+
+    #[test]
+    fn segments_mark_spans_and_keep_line_breaks() {
+        let span = SpanRow {
+            number: 1,
+            id: Uuid::nil(),
+            start: 3,
+            end: 5,
+            text: "张三".to_string(),
+            category: "姓名".to_string(),
+            ground: "第十五条".to_string(),
+            confidence: 80,
+            origin: "suggested",
+            status: "suggested".to_string(),
+            status_label: "待处理建议",
+            reason: String::new(),
+        };
+        let segments = segments_of(Lang::Zh, "申请人张三\n住址", &[span]);
+        let kinds: Vec<&str> = segments.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, ["text", "mark", "break", "text"]);
+        assert_eq!(segments[1].text, "张三");
+        assert!(segments[1].label.contains("姓名"));
+    }
 }
