@@ -259,6 +259,11 @@ pub struct RankingOptions {
     /// When the query names a document (劳动合同法 试用期), the lexical scores of that
     /// document's units are multiplied by `1 + cited_document_boost`.
     pub cited_document_boost: f32,
+    /// The popularity prior's ceiling: a document opened from results as often as the most
+    /// opened one gets its units' scores multiplied by `1 + popularity_boost`, one never
+    /// opened by 1, on a log scale in between. Kept small so that popularity only breaks
+    /// near-ties and never buries the relevant article under a popular one.
+    pub popularity_boost: f32,
 }
 
 impl Default for RankingOptions {
@@ -290,7 +295,47 @@ impl Default for RankingOptions {
             candidate_depth: 200,
             semantic_depth: 100,
             cited_document_boost: 1.0,
+            popularity_boost: 0.1,
         }
+    }
+}
+
+/// How often each document was opened from search results (the click log), for the bounded
+/// popularity prior. The service loads it from the database, where every process reads the
+/// same log, so all processes rank alike.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Popularity {
+    clicks: HashMap<String, u64>,
+    most_clicks: u64,
+}
+
+impl Popularity {
+    /// From (document external id, clicks) pairs; repeated ids add up.
+    pub fn from_counts(counts: impl IntoIterator<Item = (String, u64)>) -> Self {
+        let mut clicks: HashMap<String, u64> = HashMap::new();
+        for (external_id, n) in counts {
+            *clicks.entry(external_id).or_default() += n;
+        }
+        let most_clicks = clicks.values().copied().max().unwrap_or(0);
+        Self {
+            clicks,
+            most_clicks,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.most_clicks == 0
+    }
+
+    /// The score factor of a document: `1 + boost · ln(1 + clicks) / ln(1 + most clicks)`,
+    /// so between 1 and `1 + boost`.
+    pub fn factor(&self, external_id: &str, boost: f32) -> f32 {
+        let clicks = self.clicks.get(external_id).copied().unwrap_or(0);
+        if clicks == 0 || self.most_clicks == 0 {
+            return 1.0;
+        }
+        let share = ((1 + clicks) as f64).ln() / ((1 + self.most_clicks) as f64).ln();
+        1.0 + boost * share.clamp(0.0, 1.0) as f32
     }
 }
 
@@ -413,9 +458,25 @@ pub struct SearchIndex {
     /// The words spelling suggestions may propose, as characters; dropped whenever the
     /// citations change and rebuilt by the next search that needs it.
     suggestion_vocabulary: RwLock<Option<Arc<Vec<Vec<char>>>>>,
+    /// The click counts of the popularity prior; empty until the service sets them.
+    popularity: RwLock<Arc<Popularity>>,
 }
 
 impl SearchIndex {
+    /// Replaces the click counts the popularity prior ranks by.
+    pub fn set_popularity(&self, popularity: Popularity) {
+        if let Ok(mut current) = self.popularity.write() {
+            *current = Arc::new(popularity);
+        }
+    }
+
+    fn popularity(&self) -> Arc<Popularity> {
+        self.popularity
+            .read()
+            .map(|p| Arc::clone(&p))
+            .unwrap_or_default()
+    }
+
     /// An index in memory, for tests and small tools.
     pub fn create_in_ram(options: IndexOptions) -> Result<Self, SearchError> {
         let (schema, fields) = build_schema();
@@ -488,6 +549,7 @@ impl SearchIndex {
         let citations = RwLock::new(load_citations(&reader, fields)?);
         Ok(Self {
             suggestion_vocabulary: RwLock::new(None),
+            popularity: RwLock::new(Arc::new(Popularity::default())),
             citations,
             reader,
             writer: Mutex::new(writer),
@@ -825,11 +887,12 @@ impl SearchIndex {
         let lexical_total = searcher.search(&BooleanQuery::new(counting_clauses), &Count)?;
 
         let cited = self.cited_documents(&analyzed.normalized)?;
+        let popularity = self.popularity();
         let columns = Columns::open(&searcher)?;
         let mut candidates: HashMap<DocAddress, Candidate> = HashMap::new();
         let mut lexical_ranked: Vec<(DocAddress, f32)> = Vec::with_capacity(lexical_top.len());
         for (score, address) in lexical_top {
-            let mut factor = self.prior(&columns, address, names_region);
+            let mut factor = self.prior(&columns, address, names_region, &popularity);
             if !cited.is_empty() {
                 let unit_id = columns.unit_id(address)?;
                 let external_id = unit_id.split('#').next().unwrap_or_default();
@@ -858,8 +921,14 @@ impl SearchIndex {
         let mut mode = RetrievalMode::LexicalOnly;
         let mut semantic_only = 0;
         if !analyzed.normalized.is_empty()
-            && let Some(semantic_ranked) =
-                self.semantic_ranking(&searcher, &analyzed, &restriction, names_region, &columns)?
+            && let Some(semantic_ranked) = self.semantic_ranking(
+                &searcher,
+                &analyzed,
+                &restriction,
+                names_region,
+                &columns,
+                &popularity,
+            )?
         {
             mode = RetrievalMode::Hybrid;
             let best = semantic_ranked
@@ -908,7 +977,7 @@ impl SearchIndex {
             )?;
             for (_, address) in pinned {
                 candidates.entry(address).or_default().fused +=
-                    PINNED_SCORE * self.prior(&columns, address, names_region);
+                    PINNED_SCORE * self.prior(&columns, address, names_region, &popularity);
             }
         }
         let mut fused: Vec<(DocAddress, f32)> = candidates
@@ -1094,8 +1163,35 @@ impl SearchIndex {
         )))
     }
 
+    /// The validity, level and popularity prior of a unit, read from fast fields.
+    fn prior(
+        &self,
+        columns: &Columns,
+        address: DocAddress,
+        names_region: bool,
+        popularity: &Popularity,
+    ) -> f32 {
+        let popularity_factor = if popularity.is_empty() {
+            1.0
+        } else {
+            columns
+                .unit_id(address)
+                .map(|unit_id| {
+                    let external_id = unit_id.split('#').next().unwrap_or_default();
+                    popularity.factor(external_id, self.ranking.popularity_boost)
+                })
+                .unwrap_or(1.0)
+        };
+        popularity_factor * self.validity_and_level_prior(columns, address, names_region)
+    }
+
     /// The validity and level prior of a unit, read from fast fields.
-    fn prior(&self, columns: &Columns, address: DocAddress, names_region: bool) -> f32 {
+    fn validity_and_level_prior(
+        &self,
+        columns: &Columns,
+        address: DocAddress,
+        names_region: bool,
+    ) -> f32 {
         let validity = columns.validity(address);
         let level = columns.level_code(address);
         let validity_factor = if validity == Validity::Expired {
@@ -1132,6 +1228,7 @@ impl SearchIndex {
         restriction: &[(Occur, Box<dyn Query>)],
         names_region: bool,
         columns: &Columns,
+        popularity: &Popularity,
     ) -> Result<Option<Vec<(DocAddress, f32)>>, SearchError> {
         let Some(embedder) = &self.embedder else {
             return Ok(None);
@@ -1216,7 +1313,7 @@ impl SearchIndex {
                 let similarity = (cosine + 1.0) / 2.0;
                 ranked.push((
                     address,
-                    similarity * self.prior(columns, address, names_region),
+                    similarity * self.prior(columns, address, names_region, popularity),
                 ));
             }
         }

@@ -33,8 +33,9 @@ pub use document::{
 pub use embed::{EMBEDDED_TEXT_MAX_CHARS, Embedder, StaticEmbedder};
 pub use index::{
     FACET_VALUES_MAX, FacetCount, Facets, Fusion, Granularity, Hit, INDEX_FORMAT_VERSION,
-    IndexOptions, IndexStatus, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX, RankingOptions, RetrievalMode,
-    SearchFilters, SearchIndex, SearchRequest, SearchResults, WRITER_HEAP_BYTES_DEFAULT,
+    IndexOptions, IndexStatus, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX, Popularity, RankingOptions,
+    RetrievalMode, SearchFilters, SearchIndex, SearchRequest, SearchResults,
+    WRITER_HEAP_BYTES_DEFAULT,
 };
 pub use normalize::normalize_text;
 pub use query::{AnalyzedQuery, QUERY_MAX_CHARS, QueryWord, WordOrigin};

@@ -566,3 +566,70 @@ fn an_attachment_of_a_document_with_articles_is_an_article_level_unit() {
         Some("parking-rules".to_string())
     );
 }
+
+/// The popularity prior learnt from clicks is bounded: between two equally relevant articles
+/// the more opened one comes first, yet no number of clicks lifts an irrelevant unit over a
+/// relevant one, and a prior of nothing changes nothing.
+#[test]
+fn the_popularity_prior_breaks_ties_and_stays_bounded() {
+    let index = SearchIndex::create_in_ram(IndexOptions::lexical_defaults().expect("defaults"))
+        .expect("index");
+    // Two articles with the same words in another order (identical texts would be merged as
+    // one result): equally relevant, up to a hair.
+    for (id, text) in [
+        ("rules-a", "停车场收费标准由价格主管部门制定并向社会公布。"),
+        ("rules-b", "价格主管部门制定停车场收费标准并向社会公布。"),
+    ] {
+        let doc = document(
+            id,
+            "停车场管理办法",
+            Validity::Current,
+            vec![article("1", text)],
+        );
+        index.upsert_document(&doc).expect("upsert");
+    }
+    let other = document(
+        "unrelated",
+        "城市绿化条例",
+        Validity::Current,
+        vec![article("1", "城市绿化工作由园林主管部门负责。")],
+    );
+    index.upsert_document(&other).expect("upsert");
+    index.commit().expect("commit");
+    let ranked = |query: &str| search(&index, query);
+    let before = ranked("停车场收费标准");
+    assert_eq!(before.len(), 2, "{before:?}");
+
+    // rules-b is opened far more often: it now wins the tie.
+    let low = if before[0] == "rules-a#1" {
+        "rules-a"
+    } else {
+        "rules-b"
+    };
+    let high = if low == "rules-a" {
+        "rules-b"
+    } else {
+        "rules-a"
+    };
+    index.set_popularity(gongkai_search::Popularity::from_counts([
+        (high.to_string(), 40),
+        (low.to_string(), 1),
+        ("unrelated".to_string(), 40),
+    ]));
+    let after = ranked("停车场收费标准");
+    assert_eq!(
+        after.first().map(String::as_str),
+        Some(format!("{high}#1").as_str())
+    );
+    assert!(
+        !after.iter().any(|hit| hit.starts_with("unrelated")),
+        "popularity never brings in what does not match: {after:?}"
+    );
+    // The factor itself is bounded by the boost.
+    let popularity = gongkai_search::Popularity::from_counts([("x".to_string(), 5)]);
+    assert_eq!(popularity.factor("x", 0.1), 1.1);
+    assert_eq!(popularity.factor("never-clicked", 0.1), 1.0);
+    assert!(gongkai_search::Popularity::default().is_empty());
+    index.set_popularity(gongkai_search::Popularity::default());
+    assert_eq!(ranked("停车场收费标准"), before);
+}

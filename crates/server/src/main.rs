@@ -850,11 +850,29 @@ fn print_banner(local: SocketAddr, resolved: &config::Resolved, demo: bool, seed
 /// searchable within about this long on every process.
 const SEARCH_SYNC_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How often the search's popularity prior is reloaded from the click log.
+const SEARCH_POPULARITY_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Whether an interval's tick is due now, without waiting for it.
+fn futures_ready(interval: &mut tokio::time::Interval) -> bool {
+    let waker = std::task::Waker::noop();
+    let mut context = std::task::Context::from_waker(waker);
+    interval.poll_tick(&mut context).is_ready()
+}
+
 /// Keeps this process's search index in step with the database's change records.
 async fn follow_document_changes(services: Services) {
     let mut interval = tokio::time::interval(SEARCH_SYNC_INTERVAL);
+    let mut popularity_interval = tokio::time::interval(SEARCH_POPULARITY_INTERVAL);
     loop {
         interval.tick().await;
+        // The first tick of an interval is immediate: the prior is loaded at start.
+        if futures_ready(&mut popularity_interval) {
+            match services.refresh_search_popularity().await {
+                Ok(n) => tracing::debug!(n_documents = n, "search popularity prior reloaded"),
+                Err(e) => tracing::warn!(error = %e, "search popularity prior"),
+            }
+        }
         match services.sync_search_index().await {
             Ok(0) => {}
             Ok(n) => tracing::info!(n_documents = n, "search index updated"),

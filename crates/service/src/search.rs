@@ -125,6 +125,10 @@ fn validity_of(code: &str) -> Validity {
     }
 }
 
+/// The click log's window for the popularity prior: a year, so that last year's rush on a
+/// since-replaced document fades.
+pub(crate) const POPULARITY_WINDOW_DAYS: i64 = 365;
+
 impl Services {
     /// This process's search state with a lexical or hybrid index attached.
     pub fn with_search(mut self, search: SearchState) -> Services {
@@ -299,6 +303,27 @@ impl Services {
     }
 
     /// Logs that a result was opened for a query.
+    /// Reloads the search's popularity prior from the click log of the last
+    /// `POPULARITY_WINDOW_DAYS` days. Every process reads the same log, so every process's
+    /// index ranks alike; the prior is bounded (`RankingOptions::popularity_boost`). Returns the
+    /// number of documents with clicks.
+    pub async fn refresh_search_popularity(&self) -> ServiceResult<usize> {
+        let Some(search) = self.search.as_deref() else {
+            return Ok(0);
+        };
+        let since = self.clock.now() - time::Duration::days(POPULARITY_WINDOW_DAYS);
+        let counts = self.db.search_click_counts(since).await?;
+        let n_documents = counts.len();
+        search
+            .index
+            .set_popularity(gongkai_search::Popularity::from_counts(
+                counts
+                    .into_iter()
+                    .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0))),
+            ));
+        Ok(n_documents)
+    }
+
     pub async fn record_search_click(&self, query: &str, external_id: &str) -> ServiceResult<()> {
         let query = stored_query(query);
         if query.is_empty() || external_id.is_empty() || external_id.len() > 200 {

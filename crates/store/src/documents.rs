@@ -841,6 +841,21 @@ impl Db {
         .map_err(StoreError::from_write)
     }
 
+    /// How often each document was opened from search results since `since`: the raw data of
+    /// the search's popularity prior.
+    pub async fn search_click_counts(
+        &self,
+        since: OffsetDateTime,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, (String, i64)>(
+            "SELECT external_id, CAST(COUNT(*) AS BIGINT) FROM search_clicks \
+             WHERE clicked_at >= $1 GROUP BY external_id ORDER BY external_id"
+        )
+        .bind(since)
+        .fetch_all(p)
+        .await)?)
+    }
+
     /// Queries since `since` that found nothing or whose results nobody opened, most
     /// searched first: candidates for proactive disclosure.
     pub async fn search_gaps(

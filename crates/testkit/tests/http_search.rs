@@ -379,3 +379,44 @@ async fn a_change_that_commits_late_is_still_replayed() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The popularity prior comes from the click log that every process shares: clicks through
+/// the search page are counted per document, outside the window they no longer count, and two
+/// processes load the same counts.
+#[tokio::test]
+async fn the_popularity_prior_is_loaded_from_the_shared_click_log() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let first = services_with_search(&db.db)?;
+        first.seed_demo_if_empty().await?;
+        let second = services_with_search(&db.db)?;
+        assert_eq!(first.refresh_search_popularity().await?, 0, "no clicks yet");
+        let mut app = TestApp::new(first.clone()).await?;
+        for target in [
+            "/documents/lrb-loan00000001%23art-1",
+            "/documents/lrb-loan00000001",
+            "/documents/lrb-ogi000000001",
+        ] {
+            let clicked = app
+                .get(&format!("/search/click?q=%E8%B4%B7%E6%AC%BE&to={target}"))
+                .await?;
+            assert_eq!(clicked.status, 303, "{target}");
+        }
+        let counts = first
+            .db
+            .search_click_counts(first.clock.now() - time::Duration::days(1))
+            .await?;
+        assert_eq!(
+            counts,
+            vec![
+                ("lrb-loan00000001".to_string(), 2),
+                ("lrb-ogi000000001".to_string(), 1)
+            ]
+        );
+        assert_eq!(first.refresh_search_popularity().await?, 2);
+        assert_eq!(second.refresh_search_popularity().await?, 2);
+        let later = first.clock.now() + time::Duration::days(400);
+        assert!(first.db.search_click_counts(later).await?.is_empty());
+        db.finish().await;
+    }
+    Ok(())
+}
