@@ -255,6 +255,26 @@ async fn the_data_package_and_dcat_catalog_describe_every_published_document() -
             assert_eq!(app.get(path).await?.status, 200, "{path}");
         }
 
+        // The OpenAPI document lists the four files, each of which answers.
+        let openapi = app.get("/api/v1/openapi.json").await?.json();
+        for path in [
+            "/a/{slug}/datapackage.json",
+            "/a/{slug}/data/catalog-items.csv",
+            "/a/{slug}/data/documents.csv",
+            "/a/{slug}/dcat.jsonld",
+        ] {
+            assert!(
+                openapi["paths"][path]["get"].is_object(),
+                "{path}: {:?}",
+                openapi["paths"].as_object().map(|p| p
+                    .keys()
+                    .filter(|k| !k.starts_with("/api"))
+                    .cloned()
+                    .collect::<Vec<_>>())
+            );
+            let concrete = path.replace("{slug}", "demo-city");
+            assert_eq!(app.get(&concrete).await?.status, 200, "{concrete}");
+        }
         assert_eq!(app.get("/a/no-such-agency/dcat.jsonld").await?.status, 404);
         assert_eq!(app.get("/a/demo-city/data/secrets.csv").await?.status, 404);
         db.finish().await;

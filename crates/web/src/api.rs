@@ -2325,6 +2325,31 @@ pub const TRANSPARENCY_ROUTES: &[(&str, &str, QueryParameters)] = &[
     ),
 ];
 
+/// The open data of proactive disclosure (docs/open-data.md): files for data portals, outside
+/// /api/v1 like the log's endpoints, documented here so that clients find them.
+pub const OPEN_DATA_ROUTES: &[(&str, &str, &str)] = &[
+    (
+        "/a/{slug}/datapackage.json",
+        "Frictionless Data Package of an agency's catalog and published documents",
+        "application/json",
+    ),
+    (
+        "/a/{slug}/data/catalog-items.csv",
+        "The agency's catalog, one row per item (Table Schema in the data package)",
+        "text/csv",
+    ),
+    (
+        "/a/{slug}/data/documents.csv",
+        "Metadata of the agency's published documents (Table Schema in the data package)",
+        "text/csv",
+    ),
+    (
+        "/a/{slug}/dcat.jsonld",
+        "DCAT-AP catalog (JSON-LD) of the agency's open data",
+        "application/ld+json",
+    ),
+];
+
 /// Builds the OpenAPI 3.1 document from `API_ROUTES`.
 pub fn openapi_document() -> Value {
     let mut paths = serde_json::Map::new();
@@ -2384,6 +2409,20 @@ pub fn openapi_document() -> Value {
                 "responses": {
                     "200": { "description": "Success", "content": { "application/json": {} } },
                     "4XX": { "description": "A clear, specific error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                },
+            } }),
+        );
+    }
+    for (path, summary, media_type) in OPEN_DATA_ROUTES {
+        paths.insert(
+            (*path).to_string(),
+            json!({ "get": {
+                "summary": summary,
+                "operationId": format!("get{}", path.replace(['/', '-', '.', '{', '}'], "_")),
+                "parameters": [{ "name": "slug", "in": "path", "required": true, "description": "The agency's URL name", "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "Success", "content": { *media_type: {} } },
+                    "404": { "description": "No such agency" },
                 },
             } }),
         );
