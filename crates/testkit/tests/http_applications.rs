@@ -328,11 +328,13 @@ async fn applicants_see_milestones_not_internal_steps_and_nul_is_refused() -> an
             .login("clerk@demo.gongkai.cn", DEMO_PASSWORD, &origin)
             .await?
             .actor;
-        let department = s
-            .departments(s.agency_by_slug("demo-city").await?.id)
-            .await?[0]
-            .id
-            .to_string();
+        // The clerk's own department: department staff act only on its applications.
+        let department = clerk
+            .grants
+            .iter()
+            .find_map(|g| g.department_id)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         for command in [
             Command::ConfirmReceipt {
                 receipt_date: s.clock.today_in_china(),

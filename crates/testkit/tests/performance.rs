@@ -101,12 +101,14 @@ async fn scenario(s: &Services) -> anyhow::Result<Scenario> {
     let reviewer = login(s, "reviewer@demo.gongkai.cn").await?;
     let ogi = login(s, "ogi@demo.gongkai.cn").await?;
     let city = s.agency_by_slug("demo-city").await?.id;
-    let department_id = s
-        .departments(city)
-        .await?
-        .first()
-        .map(|d| d.id.to_string())
-        .ok_or_else(|| anyhow::anyhow!("the demo city has no department"))?;
+    // The clerk's and reviewer's own department: department staff act only on its
+    // applications.
+    let department_id = clerk
+        .grants
+        .iter()
+        .find_map(|g| g.department_id)
+        .map(|d| d.to_string())
+        .ok_or_else(|| anyhow::anyhow!("the demo clerk belongs to no department"))?;
     let today = s.clock.today_in_china();
     let mut ids = Vec::new();
     for (n, description) in [

@@ -81,6 +81,16 @@ async fn cast(s: &Services) -> anyhow::Result<Cast> {
 const DESCRIPTION: &str =
     "请公开《示范市2025年公共停车场建设规划》全文及其批复文件（示范发改〔2025〕12号）";
 
+/// The department a department-scoped demo account (clerk, reviewer, liaison) belongs to.
+fn own_department(actor: &gongkai_service::Actor) -> anyhow::Result<String> {
+    actor
+        .grants
+        .iter()
+        .find_map(|g| g.department_id)
+        .map(|d| d.to_string())
+        .ok_or_else(|| anyhow::anyhow!("the account belongs to no department"))
+}
+
 #[tokio::test]
 async fn submission_is_numbered_idempotent_and_listed() -> anyhow::Result<()> {
     for db in all_databases().await? {
@@ -166,8 +176,16 @@ async fn full_path_to_a_routine_reply_with_parallel_departments() -> anyhow::Res
     for db in all_databases().await? {
         let s = services(&db.db);
         let c = cast(&s).await?;
-        let departments = s.departments(c.city).await?;
-        let (d1, d2) = (departments[0].id.to_string(), departments[1].id.to_string());
+        // The lead is the clerk's and reviewer's own department: department staff act only
+        // on their department's applications.
+        let d1 = own_department(&c.clerk)?;
+        let d2 = s
+            .departments(c.city)
+            .await?
+            .iter()
+            .map(|d| d.id.to_string())
+            .find(|d| *d != d1)
+            .ok_or_else(|| anyhow::anyhow!("a second department"))?;
         let app = s
             .submit_application(&c.applicant, c.city, &form(DESCRIPTION), "k")
             .await?;
@@ -318,8 +336,7 @@ async fn sensitive_reply_third_party_pause_extension_and_correction() -> anyhow:
     for db in all_databases().await? {
         let s = services(&db.db);
         let c = cast(&s).await?;
-        let departments = s.departments(c.city).await?;
-        let d1 = departments[0].id.to_string();
+        let d1 = own_department(&c.clerk)?;
         let app = s
             .submit_application(&c.applicant, c.city, &form("请公开某公司环评报告全文"), "k")
             .await?;
