@@ -662,6 +662,15 @@ impl Services {
         view: &ApplicationView,
         kind: gongkai_domain::reply::ReplyKind,
     ) -> String {
+        self.standard_reply_body_with_reasons(view, kind, None)
+    }
+
+    fn standard_reply_body_with_reasons(
+        &self,
+        view: &ApplicationView,
+        kind: gongkai_domain::reply::ReplyKind,
+        reasons: Option<&str>,
+    ) -> String {
         let row = &view.row;
         let mut values = std::collections::HashMap::new();
         values.insert("applicant_name", row.applicant_name.clone());
@@ -678,7 +687,28 @@ impl Services {
         );
         values.insert("reply_date", format_iso_date(self.clock.today_in_china()));
         values.insert("receipt_number", row.receipt_number.clone());
+        if let Some(reasons) = reasons {
+            values.insert("reasons", reasons.to_string());
+        }
         gongkai_domain::reply::fill_with_blanks(kind.template_zh(), &values)
+    }
+
+    /// The standard letter of `kind` for this application, as `standard_reply_body`, where a
+    /// partial disclosure (Art. 37) also states in its `{reasons}` blank what the confirmed
+    /// redaction reviews of the application withheld under Art. 15 ("依据…第十五条（个人隐私），
+    /// 不予公开N处"). Staff complete or change the letter before it is reviewed.
+    pub async fn standard_reply_letter(
+        &self,
+        view: &ApplicationView,
+        kind: gongkai_domain::reply::ReplyKind,
+    ) -> ServiceResult<String> {
+        let reasons = if kind == gongkai_domain::reply::ReplyKind::PartiallyDisclosed {
+            let counts = self.withheld_under_article_15(view.row.id).await?;
+            crate::redaction::withheld_statement_zh(&counts)
+        } else {
+            None
+        };
+        Ok(self.standard_reply_body_with_reasons(view, kind, reasons.as_deref()))
     }
 }
 

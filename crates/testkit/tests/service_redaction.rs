@@ -344,6 +344,18 @@ async fn a_review_goes_from_suggestions_to_a_confirmed_redacted_text() -> anyhow
         let statement = withheld_statement_zh(&counts).expect("a statement");
         assert!(statement.contains(&format!("第十五条（个人隐私），不予公开{n_privacy}处")));
         assert!(statement.contains("第十五条（商业秘密），不予公开2处"));
+        // The standard letter of a partial disclosure (Art. 37) states it in its reasons; the
+        // other kinds' letters do not.
+        let view = s.application(&clerk, application.id).await?;
+        let partial = s
+            .standard_reply_letter(&view, gongkai_domain::reply::ReplyKind::PartiallyDisclosed)
+            .await?;
+        assert!(partial.contains(&statement), "{partial}");
+        assert!(!partial.contains("【待填写：reasons】"));
+        let full = s
+            .standard_reply_letter(&view, gongkai_domain::reply::ReplyKind::Disclosed)
+            .await?;
+        assert!(!full.contains("第十五条（个人隐私）"));
         // An open review counts nothing yet.
         let open = s
             .create_redaction_review(&clerk, subject, "", MATERIAL)

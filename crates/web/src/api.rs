@@ -2002,15 +2002,20 @@ async fn command_of_json(
         "draft_reply" => {
             let kind = fields.choice("reply_kind", ReplyKind::parse);
             let body = fields.free_text("body", REPLY_BODY_MAX_CHARS);
-            kind.map(|kind| Command::DraftReply {
-                reply_kind: kind.row_code().to_string(),
-                body: if body.trim().is_empty() {
-                    state.services.standard_reply_body(view, kind)
-                } else {
-                    body
-                },
-                withholds_information: kind.withholds_information(),
-            })
+            match kind {
+                // An empty body starts from the standard letter of the kind (for a partial
+                // disclosure with what the confirmed redaction reviews withheld, Art. 37).
+                Some(kind) => Some(Command::DraftReply {
+                    reply_kind: kind.row_code().to_string(),
+                    body: if body.trim().is_empty() {
+                        state.services.standard_reply_letter(view, kind).await?
+                    } else {
+                        body
+                    },
+                    withholds_information: kind.withholds_information(),
+                }),
+                None => None,
+            }
         }
         "submit_for_review" => Some(Command::SubmitForReview),
         "approve_review" => Some(Command::ApproveReview {

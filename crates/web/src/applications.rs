@@ -1267,6 +1267,7 @@ fn command_of(
     pairs: &[(String, String)],
     view: &ApplicationView,
     consultation_due: time::Date,
+    standard_letter: Option<String>,
 ) -> Result<Command, gongkai_domain::form::FormProblems> {
     let mut problems = gongkai_domain::form::FormProblems::new();
     let today = state.services.clock.today_in_china();
@@ -1349,7 +1350,8 @@ fn command_of(
                 Some(kind) => {
                     let body = field(pairs, "body");
                     let body = if body.trim().is_empty() {
-                        state.services.standard_reply_body(view, *kind)
+                        standard_letter
+                            .unwrap_or_else(|| state.services.standard_reply_body(view, *kind))
                     } else {
                         body.to_string()
                     };
@@ -1498,7 +1500,21 @@ async fn act(
     let party =
         ConsultationParty::parse(field(&pairs, "party")).unwrap_or(ConsultationParty::ThirdParty);
     let consultation_due = state.services.consultation_due(party).await?;
-    let command = match command_of(&state, &pairs, &view, consultation_due) {
+    // A draft left empty starts from the standard letter of its kind, which for a partial
+    // disclosure states what the confirmed redaction reviews withheld (Art. 37 and 15).
+    let standard_letter = match ReplyKind::ALL
+        .iter()
+        .find(|k| k.row_code() == field(&pairs, "reply_kind"))
+    {
+        Some(kind)
+            if field(&pairs, "action") == "draft_reply"
+                && field(&pairs, "body").trim().is_empty() =>
+        {
+            Some(state.services.standard_reply_letter(&view, *kind).await?)
+        }
+        _ => None,
+    };
+    let command = match command_of(&state, &pairs, &view, consultation_due, standard_letter) {
         Ok(c) => c,
         Err(problems) => {
             let page =
