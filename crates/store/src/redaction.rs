@@ -135,16 +135,15 @@ impl Tx {
         &mut self,
         id: Uuid,
     ) -> StoreResult<Option<RedactionReviewRow>> {
-        let affected =
-            tx_run!(self, |c| {
-                sqlx::query(
+        let affected = tx_run!(self, |c| {
+            sqlx::query(
             "UPDATE redaction_reviews SET version = version + 1 WHERE id = $1 AND status = 'open'"
         )
         .bind(id)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
-            })?;
+        })?;
         if affected == 0 {
             return Ok(None);
         }

@@ -406,3 +406,37 @@ pub fn extract_input_value(html: &str, name: &str) -> Option<String> {
     let value_end = value_at + tag[value_at..].find('"')?;
     Some(tag[value_at..value_end].to_string())
 }
+
+/// Signs a demo account in through the services (not over HTTP) and returns its actor.
+pub async fn demo_login(s: &Services, email: &str) -> anyhow::Result<gongkai_service::Actor> {
+    let origin = gongkai_service::RequestOrigin {
+        address: "10.9.0.1".into(),
+        user_agent: "gongkai-testkit".into(),
+    };
+    Ok(s.login(email, gongkai_service::DEMO_PASSWORD, &origin)
+        .await?
+        .actor)
+}
+
+/// A valid application of a natural person (the demo applicant's particulars) asking for
+/// `description`.
+pub fn sample_application(
+    description: &str,
+) -> gongkai_domain::application_form::ApplicationInput<'_> {
+    gongkai_domain::application_form::ApplicationInput {
+        applicant_kind: "natural_person",
+        name: "张明",
+        identity_kind: "resident_id_card",
+        identity_number: "11010519491231002X",
+        organisation_code: "",
+        legal_representative: "",
+        contact_phone: "13800138000",
+        contact_email: "zhangming@example.cn",
+        postal_address: "",
+        information_description: description,
+        document_number: "",
+        purpose: "",
+        form_preference: "electronic",
+        delivery_preference: "portal_download",
+    }
+}

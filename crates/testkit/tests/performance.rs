@@ -4,41 +4,11 @@
 //! the public page and in the JSON API.
 
 use gongkai_domain::application::Command;
-use gongkai_domain::application_form::ApplicationInput;
 use gongkai_domain::statistics::{Cell, Fraction, ShownFraction};
-use gongkai_service::{
-    Actor, Clock, DEMO_PASSWORD, RemedyDecisionForm, RemedyForm, RequestOrigin, Services,
-};
-use gongkai_testkit::{TestApp, all_databases, services};
+use gongkai_service::{Actor, Clock, DEMO_PASSWORD, RemedyDecisionForm, RemedyForm, Services};
+use gongkai_testkit::{TestApp, all_databases, demo_login, sample_application, services};
 use time::macros::{date, datetime};
 use uuid::Uuid;
-
-async fn login(s: &Services, email: &str) -> anyhow::Result<Actor> {
-    let origin = RequestOrigin {
-        address: "10.9.0.3".into(),
-        user_agent: "test".into(),
-    };
-    Ok(s.login(email, DEMO_PASSWORD, &origin).await?.actor)
-}
-
-fn application(description: &str) -> ApplicationInput<'_> {
-    ApplicationInput {
-        applicant_kind: "natural_person",
-        name: "张明",
-        identity_kind: "resident_id_card",
-        identity_number: "11010519491231002X",
-        organisation_code: "",
-        legal_representative: "",
-        contact_phone: "13800138000",
-        contact_email: "zhangming@example.cn",
-        postal_address: "",
-        information_description: description,
-        document_number: "",
-        purpose: "",
-        form_preference: "electronic",
-        delivery_preference: "portal_download",
-    }
-}
 
 async fn act(s: &Services, actor: &Actor, id: Uuid, command: Command) -> anyhow::Result<()> {
     let version =
@@ -96,10 +66,10 @@ struct Scenario {
 /// answered late on 2026-05-06.
 async fn scenario(s: &Services) -> anyhow::Result<Scenario> {
     s.seed_demo_if_empty().await?;
-    let applicant = login(s, "applicant@demo.gongkai.cn").await?;
-    let clerk = login(s, "clerk@demo.gongkai.cn").await?;
-    let reviewer = login(s, "reviewer@demo.gongkai.cn").await?;
-    let ogi = login(s, "ogi@demo.gongkai.cn").await?;
+    let applicant = demo_login(s, "applicant@demo.gongkai.cn").await?;
+    let clerk = demo_login(s, "clerk@demo.gongkai.cn").await?;
+    let reviewer = demo_login(s, "reviewer@demo.gongkai.cn").await?;
+    let ogi = demo_login(s, "ogi@demo.gongkai.cn").await?;
     let city = s.agency_by_slug("demo-city").await?.id;
     // The clerk's and reviewer's own department: department staff act only on its
     // applications.
@@ -123,7 +93,7 @@ async fn scenario(s: &Services) -> anyhow::Result<Scenario> {
             .submit_application(
                 &applicant,
                 city,
-                &application(description),
+                &sample_application(description),
                 &format!("performance-{n}"),
             )
             .await?;
@@ -416,7 +386,7 @@ async fn document_interpretation_application_click_through_is_counted() -> anyho
         );
         let document = published[0].external_id.clone();
         let interpretation = published[1].external_id.clone();
-        let ogi = login(&s, "ogi@demo.gongkai.cn").await?;
+        let ogi = demo_login(&s, "ogi@demo.gongkai.cn").await?;
         s.link_interpretation(&ogi, &document, &interpretation)
             .await?;
 

@@ -6,37 +6,9 @@
 
 use gongkai_domain::account::Role;
 use gongkai_domain::application::{Command, CommunicationMethod, CommunicationOutcome, Stage};
-use gongkai_domain::application_form::ApplicationInput;
 use gongkai_service::{Actor, DEMO_PASSWORD, RequestOrigin, ServiceError, Services};
-use gongkai_testkit::{TestApp, all_databases, services};
+use gongkai_testkit::{TestApp, all_databases, demo_login, sample_application, services};
 use uuid::Uuid;
-
-async fn login(s: &Services, email: &str) -> anyhow::Result<Actor> {
-    let origin = RequestOrigin {
-        address: "10.9.0.4".into(),
-        user_agent: "test".into(),
-    };
-    Ok(s.login(email, DEMO_PASSWORD, &origin).await?.actor)
-}
-
-fn application(description: &str) -> ApplicationInput<'_> {
-    ApplicationInput {
-        applicant_kind: "natural_person",
-        name: "张明",
-        identity_kind: "resident_id_card",
-        identity_number: "11010519491231002X",
-        organisation_code: "",
-        legal_representative: "",
-        contact_phone: "13800138000",
-        contact_email: "zhangming@example.cn",
-        postal_address: "",
-        information_description: description,
-        document_number: "",
-        purpose: "",
-        form_preference: "electronic",
-        delivery_preference: "portal_download",
-    }
-}
 
 async fn act(s: &Services, actor: &Actor, id: Uuid, command: Command) -> Result<(), ServiceError> {
     let version =
@@ -50,14 +22,14 @@ async fn act(s: &Services, actor: &Actor, id: Uuid, command: Command) -> Result<
 
 /// A received and accepted application assigned to `department` alone.
 async fn assigned_to(s: &Services, department: &str, key: &str) -> anyhow::Result<Uuid> {
-    let applicant = login(s, "applicant@demo.gongkai.cn").await?;
-    let ogi = login(s, "ogi@demo.gongkai.cn").await?;
+    let applicant = demo_login(s, "applicant@demo.gongkai.cn").await?;
+    let ogi = demo_login(s, "ogi@demo.gongkai.cn").await?;
     let city = s.agency_by_slug("demo-city").await?.id;
     let view = s
         .submit_application(
             &applicant,
             city,
-            &application("请公开示范市2025年公共停车场建设规划全文"),
+            &sample_application("请公开示范市2025年公共停车场建设规划全文"),
             key,
         )
         .await?;
@@ -151,7 +123,7 @@ async fn an_agency_sets_its_review_tiers_and_replies_follow_them() -> anyhow::Re
         assert_eq!(rules.routine, vec![Role::DepartmentReviewer, Role::Leader]);
 
         // Staff who do not administer the agency may not change them.
-        let clerk = login(&s, "clerk@demo.gongkai.cn").await?;
+        let clerk = demo_login(&s, "clerk@demo.gongkai.cn").await?;
         let origin = RequestOrigin::default();
         assert!(matches!(
             s.set_tier_rules(&clerk, city, &[], &[], &origin).await,
@@ -166,8 +138,8 @@ async fn an_agency_sets_its_review_tiers_and_replies_follow_them() -> anyhow::Re
             .map(|d| d.to_string())
             .ok_or_else(|| anyhow::anyhow!("the demo clerk belongs to a department"))?;
         let id = assigned_to(&s, &department, "tiers-1").await?;
-        let reviewer = login(&s, "reviewer@demo.gongkai.cn").await?;
-        let leader = login(&s, "leader@demo.gongkai.cn").await?;
+        let reviewer = demo_login(&s, "reviewer@demo.gongkai.cn").await?;
+        let leader = demo_login(&s, "leader@demo.gongkai.cn").await?;
         act(&s, &clerk, id, draft()).await?;
         act(&s, &clerk, id, Command::SubmitForReview).await?;
         let approve = || Command::ApproveReview {
@@ -198,7 +170,7 @@ async fn department_staff_act_only_on_their_departments_applications() -> anyhow
         let departments = s.departments(city).await?;
         anyhow::ensure!(departments.len() >= 2, "the demo city has departments");
         // The demo's clerk, reviewer and liaison belong to one department.
-        let clerk = login(&s, "clerk@demo.gongkai.cn").await?;
+        let clerk = demo_login(&s, "clerk@demo.gongkai.cn").await?;
         let own_id = clerk
             .grants
             .iter()
@@ -210,9 +182,9 @@ async fn department_staff_act_only_on_their_departments_applications() -> anyhow
             .find(|d| d.id != own_id)
             .map(|d| d.id.to_string())
             .ok_or_else(|| anyhow::anyhow!("a second department"))?;
-        let reviewer = login(&s, "reviewer@demo.gongkai.cn").await?;
-        let liaison = login(&s, "liaison@demo.gongkai.cn").await?;
-        let ogi = login(&s, "ogi@demo.gongkai.cn").await?;
+        let reviewer = demo_login(&s, "reviewer@demo.gongkai.cn").await?;
+        let liaison = demo_login(&s, "liaison@demo.gongkai.cn").await?;
+        let ogi = demo_login(&s, "ogi@demo.gongkai.cn").await?;
 
         let elsewhere = assigned_to(&s, &other, "scoped-elsewhere").await?;
         // Another department's application: the scoped clerk and liaison may look, not act.

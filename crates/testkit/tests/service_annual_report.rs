@@ -4,43 +4,15 @@
 //! consistency rule fails.
 
 use gongkai_domain::application::Command;
-use gongkai_domain::application_form::ApplicationInput;
 use gongkai_domain::publication::MetadataInput;
 use gongkai_domain::remedy::RemedyOutcome;
 use gongkai_domain::report::Table3Row;
 use gongkai_service::{
-    Actor, DEMO_PASSWORD, DraftRequest, FiguresForm, RemedyDecisionForm, RemedyForm, RequestOrigin,
-    ServiceError, Services, TextsForm,
+    Actor, DraftRequest, FiguresForm, RemedyDecisionForm, RemedyForm, ServiceError, Services,
+    TextsForm,
 };
-use gongkai_testkit::{all_databases, services};
+use gongkai_testkit::{all_databases, demo_login, sample_application, services};
 use uuid::Uuid;
-
-async fn login(s: &Services, email: &str) -> anyhow::Result<Actor> {
-    let origin = RequestOrigin {
-        address: "10.9.0.2".into(),
-        user_agent: "test".into(),
-    };
-    Ok(s.login(email, DEMO_PASSWORD, &origin).await?.actor)
-}
-
-fn application(description: &str) -> ApplicationInput<'_> {
-    ApplicationInput {
-        applicant_kind: "natural_person",
-        name: "张明",
-        identity_kind: "resident_id_card",
-        identity_number: "11010519491231002X",
-        organisation_code: "",
-        legal_representative: "",
-        contact_phone: "13800138000",
-        contact_email: "zhangming@example.cn",
-        postal_address: "",
-        information_description: description,
-        document_number: "",
-        purpose: "",
-        form_preference: "electronic",
-        delivery_preference: "portal_download",
-    }
-}
 
 async fn act(s: &Services, actor: &Actor, id: Uuid, command: Command) -> anyhow::Result<()> {
     let version =
@@ -98,11 +70,11 @@ async fn the_report_is_computed_checked_and_published() -> anyhow::Result<()> {
     for db in all_databases().await? {
         let s = services(&db.db);
         s.seed_demo_if_empty().await?;
-        let applicant = login(&s, "applicant@demo.gongkai.cn").await?;
-        let clerk = login(&s, "clerk@demo.gongkai.cn").await?;
-        let reviewer = login(&s, "reviewer@demo.gongkai.cn").await?;
-        let secrecy = login(&s, "secrecy@demo.gongkai.cn").await?;
-        let ogi = login(&s, "ogi@demo.gongkai.cn").await?;
+        let applicant = demo_login(&s, "applicant@demo.gongkai.cn").await?;
+        let clerk = demo_login(&s, "clerk@demo.gongkai.cn").await?;
+        let reviewer = demo_login(&s, "reviewer@demo.gongkai.cn").await?;
+        let secrecy = demo_login(&s, "secrecy@demo.gongkai.cn").await?;
+        let ogi = demo_login(&s, "ogi@demo.gongkai.cn").await?;
         let city = s.agency_by_slug("demo-city").await?.id;
         let today = s.clock.today_in_china();
 
@@ -111,7 +83,7 @@ async fn the_report_is_computed_checked_and_published() -> anyhow::Result<()> {
             .submit_application(
                 &applicant,
                 city,
-                &application("请公开示范市2025年公共停车场建设规划全文及其批复文件"),
+                &sample_application("请公开示范市2025年公共停车场建设规划全文及其批复文件"),
                 "report-1",
             )
             .await?;
@@ -119,7 +91,7 @@ async fn the_report_is_computed_checked_and_published() -> anyhow::Result<()> {
             .submit_application(
                 &applicant,
                 city,
-                &application("请公开示范市2025年城市道路养护资金的使用明细"),
+                &sample_application("请公开示范市2025年城市道路养护资金的使用明细"),
                 "report-2",
             )
             .await?;
