@@ -15,7 +15,8 @@ use crate::{Actor, ServiceError, ServiceResult, Services};
 use gongkai_domain::account::Role;
 use gongkai_domain::form::FormProblems;
 use gongkai_domain::redaction::{
-    Category, Ground, MaskStyle, RedactionSpan, apply_redactions, spans_to_redact,
+    Category, Decision, Ground, MaskStyle, RedactionPolicy, RedactionSpan, apply_redactions,
+    decide, detect, spans_to_redact,
 };
 use gongkai_store::{
     RedactionLogInsert, RedactionLogRow, RedactionReviewRow, RedactionReviewSummaryRow,
@@ -124,6 +125,51 @@ pub struct RedactionReviewView {
     pub log: Vec<RedactionLogRow>,
     /// Whether this actor may change the review (an auditor reads only).
     pub may_edit: bool,
+    /// What the detectors found and the policy keeps visible on purpose, with the reason, so
+    /// that every decision is explained, not only the removals (issue 7: "every span carries
+    /// its ground"; the seed's 法定代表人 example).
+    pub kept: Vec<KeptSpan>,
+}
+
+/// A span the default Art. 15 policy keeps visible, or a public fact never redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptSpan {
+    /// Characters, end-exclusive, like the review's spans.
+    pub start_char: usize,
+    pub end_char: usize,
+    /// The personal-data category detected; `None` for a public fact.
+    pub category: Option<Category>,
+    pub reason_zh: &'static str,
+    pub reason_en: &'static str,
+}
+
+/// The spans of `text` that the default policy keeps on purpose and its public facts, in text
+/// order. Recomputed from the stored original text with the same pure detectors and policy the
+/// review was created with, so nothing extra is stored.
+pub fn kept_spans(text: &str) -> Vec<KeptSpan> {
+    let findings = detect(text);
+    let mut kept: Vec<KeptSpan> = decide(&findings, &RedactionPolicy::default())
+        .into_iter()
+        .filter_map(|decision| match decision {
+            Decision::Keep { detection, reason } => Some(KeptSpan {
+                start_char: detection.start,
+                end_char: detection.end,
+                category: Some(detection.category),
+                reason_zh: reason.label_zh(),
+                reason_en: reason.label_en(),
+            }),
+            Decision::Redact(_) => None,
+        })
+        .chain(findings.public_facts.iter().map(|fact| KeptSpan {
+            start_char: fact.start,
+            end_char: fact.end,
+            category: None,
+            reason_zh: fact.kind.label_zh(),
+            reason_en: fact.kind.label_en(),
+        }))
+        .collect();
+    kept.sort_by_key(|k| (k.start_char, k.end_char));
+    kept
 }
 
 impl RedactionReviewView {
@@ -518,11 +564,13 @@ impl Services {
         let spans = self.db.redaction_spans_of_review(review_id).await?;
         let log = self.db.redaction_log_of_review(review_id).await?;
         let may_edit = self.may_edit_redaction(actor, row.agency_id);
+        let kept = kept_spans(&row.original_text);
         Ok(RedactionReviewView {
             row,
             spans,
             log,
             may_edit,
+            kept,
         })
     }
 

@@ -179,6 +179,18 @@ async fn staff_review_spans_and_release_only_the_confirmed_text() -> anyhow::Res
         assert!(body.contains(
             "身份证号码，待处理建议，《中华人民共和国政府信息公开条例》第十五条（个人隐私）"
         ));
+        // What stays visible on purpose is listed with its reason: the legal representative of
+        // the sanctioned enterprise and the decision's document number.
+        assert!(body.contains("保留未删除的内容及理由"));
+        let kept = body
+            .split("id=\"kept-title\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or_default();
+        assert!(kept.contains("<td>王建国</td>"), "{kept}");
+        assert!(kept.contains("企业法定代表人或负责人"), "{kept}");
+        assert!(kept.contains("<td>市监罚〔2026〕12号</td>"), "{kept}");
+        assert!(kept.contains("发文字号，不属于个人信息"), "{kept}");
         assert!(body.contains("value=\"accept\""));
         assert!(body.contains("value=\"reject\""));
         assert!(body.contains("<label for=\"needle\">"));

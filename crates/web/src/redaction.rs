@@ -418,6 +418,15 @@ pub(crate) struct LogRow {
     pub ground: String,
 }
 
+/// A span kept visible on purpose (or a public fact), as the review page lists it.
+pub(crate) struct KeptRow {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub category: String,
+    pub reason: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "redaction_review.html")]
 pub(crate) struct ReviewPage {
@@ -436,6 +445,8 @@ pub(crate) struct ReviewPage {
     pub grounds: Vec<Choice>,
     pub mask_styles: Vec<Choice>,
     pub withheld: Option<String>,
+    /// What the policy keeps visible on purpose, with the reason.
+    pub kept: Vec<KeptRow>,
     pub start_value: String,
     pub end_value: String,
     pub needle_value: String,
@@ -626,7 +637,25 @@ fn review_page_of(
         (None, None) => "/dashboard".to_string(),
     };
     let [start_value, end_value, needle_value] = values;
+    let kept = view
+        .kept
+        .iter()
+        .map(|k| KeptRow {
+            start: k.start_char,
+            end: k.end_char,
+            text: chars
+                .get(k.start_char..k.end_char.min(chars.len()))
+                .map(|piece| piece.iter().collect())
+                .unwrap_or_default(),
+            category: match k.category {
+                Some(category) => category_label(lang, category.code()),
+                None => pick(lang, ("公开信息", "public fact")).to_string(),
+            },
+            reason: pick(lang, (k.reason_zh, k.reason_en)),
+        })
+        .collect();
     ReviewPage {
+        kept,
         base: Base::titled(
             ctx,
             format!(

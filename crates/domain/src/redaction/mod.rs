@@ -153,6 +153,29 @@ pub enum PublicFactKind {
     ArticleNumber,
 }
 
+impl PublicFactKind {
+    /// Why the span is never redacted, for staff.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PublicFactKind::UnifiedSocialCreditCode => "统一社会信用代码，属于公开的企业信息",
+            PublicFactKind::DocumentNumber => "发文字号，不属于个人信息",
+            PublicFactKind::Date => "日期，不属于个人信息",
+            PublicFactKind::ArticleNumber => "法条序号，不属于个人信息",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PublicFactKind::UnifiedSocialCreditCode => {
+                "A unified social credit code: public enterprise information"
+            }
+            PublicFactKind::DocumentNumber => "A document number: not personal data",
+            PublicFactKind::Date => "A date: not personal data",
+            PublicFactKind::ArticleNumber => "An article number: not personal data",
+        }
+    }
+}
+
 /// A span that is public by nature and must never be redacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicFact {

@@ -81,6 +81,38 @@ impl KeepReason {
             KeepReason::CategoryKept => "category_kept",
         }
     }
+
+    /// Why the span stays visible, as staff read it next to the text (Art. 15 protects
+    /// personal privacy, not a person's acts in office or an enterprise's identity).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            KeepReason::OfficialInOffice => {
+                "公职人员履行职责的信息，不属于个人隐私（条例第十五条）"
+            }
+            KeepReason::LegalRepresentative => "企业法定代表人或负责人，公开以识别被处理的企业",
+            KeepReason::Signatory => "文书的签发人、承办人等，属于行政行为的组成部分",
+            KeepReason::BelowConfidenceThreshold => {
+                "识别把握不足，未建议删除；如属个人信息请人工添加"
+            }
+            KeepReason::CategoryKept => "本规则对此类信息整体保留",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            KeepReason::OfficialInOffice => {
+                "An official acting in office: not personal privacy (Art. 15)"
+            }
+            KeepReason::LegalRepresentative => {
+                "The legal representative or person in charge, named so that the enterprise is identifiable"
+            }
+            KeepReason::Signatory => "The signatory or handler of the document: part of the act",
+            KeepReason::BelowConfidenceThreshold => {
+                "Not sure enough to suggest; add it by hand if it is personal data"
+            }
+            KeepReason::CategoryKept => "This policy keeps the category as a whole",
+        }
+    }
 }
 
 /// The policy's verdict on one detection.
