@@ -28,4 +28,5 @@ pub mod reply;
 pub mod report;
 pub mod signed_note;
 pub mod statistics;
+pub mod table_schema;
 pub mod tlog;

@@ -258,7 +258,7 @@ pub(crate) struct NewDocument<'a> {
 }
 
 impl Services {
-    fn may_publish(&self, actor: &Actor, agency_id: Uuid) -> bool {
+    pub(crate) fn may_publish(&self, actor: &Actor, agency_id: Uuid) -> bool {
         let roles = self.roles_in_agency(actor, agency_id);
         roles.contains(&Role::Clerk) || roles.contains(&Role::OgiOffice)
     }

@@ -2355,6 +2355,32 @@ pub const OPEN_DATA_ROUTES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Published datasets (C12, docs/open-data.md): a document's table as CSV, as typed JSON and
+/// its Table Schema, and the installation's DCAT-AP catalog of datasets. Outside /api/v1 like
+/// the other open-data files, documented here so that clients find them.
+pub const DATASET_ROUTES: &[(&str, &str, &str)] = &[
+    (
+        "/documents/{external_id}/data.csv",
+        "A published dataset's table as CSV (UTF-8, RFC 4180; its SHA-256 is in data.json and the catalog)",
+        "text/csv",
+    ),
+    (
+        "/documents/{external_id}/data.json",
+        "A published dataset: its Table Schema, the CSV's address and digest, and every row with typed values",
+        "application/json",
+    ),
+    (
+        "/documents/{external_id}/schema.json",
+        "A published dataset's Frictionless Table Schema",
+        "application/json",
+    ),
+    (
+        "/data/catalog.jsonld",
+        "DCAT-AP catalog (JSON-LD) of every published dataset of the installation",
+        "application/ld+json",
+    ),
+];
+
 /// Builds the OpenAPI 3.1 document from `API_ROUTES`.
 pub fn openapi_document() -> Value {
     let mut paths = serde_json::Map::new();
@@ -2428,6 +2454,27 @@ pub fn openapi_document() -> Value {
                 "responses": {
                     "200": { "description": "Success", "content": { *media_type: {} } },
                     "404": { "description": "No such agency" },
+                },
+            } }),
+        );
+    }
+    for (path, summary, media_type) in DATASET_ROUTES {
+        let parameters: Vec<Value> = if path.contains("{external_id}") {
+            vec![
+                json!({ "name": "external_id", "in": "path", "required": true, "description": "The document's external id", "schema": { "type": "string" } }),
+            ]
+        } else {
+            Vec::new()
+        };
+        paths.insert(
+            (*path).to_string(),
+            json!({ "get": {
+                "summary": summary,
+                "operationId": format!("get{}", path.replace(['/', '-', '.', '{', '}'], "_")),
+                "parameters": parameters,
+                "responses": {
+                    "200": { "description": "Success", "content": { *media_type: {} } },
+                    "404": { "description": "No such published dataset" },
                 },
             } }),
         );

@@ -364,6 +364,15 @@ pub(crate) struct LinkEntry {
     pub title: String,
 }
 
+/// The addresses of a dataset's table on its document's page.
+pub(crate) struct DatasetLinks {
+    pub csv_href: String,
+    pub json_href: String,
+    pub schema_href: String,
+    pub row_count: i64,
+    pub csv_sha256: String,
+}
+
 #[derive(Template)]
 #[template(path = "document.html")]
 pub(crate) struct DocumentPage {
@@ -392,6 +401,10 @@ pub(crate) struct DocumentPage {
     pub attachments: Vec<AttachmentEntry>,
     /// The document's complete history read from the transparency log (issue 6).
     pub log_history: Vec<LogHistoryEntry>,
+    /// The table of the version shown, when the document is a dataset (C12).
+    pub dataset: Option<DatasetLinks>,
+    /// Where staff upload or replace the table of a draft.
+    pub dataset_upload_href: Option<String>,
 }
 
 /// A file attached to the document, as listed on its page.
@@ -583,6 +596,38 @@ pub(crate) async fn render_document(
     }
     page.problems = problems;
     page.log_history = log_history_entries(state, &page.base, external_id).await?;
+    // A dataset's table (C12) is offered as CSV, typed JSON and its Table Schema.
+    if let Some(row) = state
+        .services
+        .db
+        .dataset_of_version(view.document.id, view.version.row.version)
+        .await
+        .map_err(gongkai_service::ServiceError::from)?
+    {
+        let href = document_href(&view.document.external_id);
+        let query = if view.version.row.version == view.document.current_version {
+            String::new()
+        } else {
+            format!("?version={}", view.version.row.version)
+        };
+        page.dataset = Some(DatasetLinks {
+            csv_href: format!("{href}/data.csv{query}"),
+            json_href: format!("{href}/data.json{query}"),
+            schema_href: format!("{href}/schema.json{query}"),
+            row_count: row.row_count,
+            csv_sha256: row.csv_sha256,
+        });
+    }
+    if page.staff.as_ref().is_some_and(|panel| panel.can_attach) {
+        page.dataset_upload_href = Some(format!(
+            "/staff/datasets?{}",
+            serde_urlencoded::to_string([
+                ("external_id", view.document.external_id.as_str()),
+                ("version", view.version.row.version.to_string().as_str()),
+            ])
+            .unwrap_or_default()
+        ));
+    }
     let status = if view.document.status == document_status::WITHDRAWN {
         // A tombstone: the record is still shown, but the document is gone (410 tells
         // crawlers and mirrors to drop it).
@@ -749,6 +794,8 @@ fn document_page_content(
         })
         .collect();
     DocumentPage {
+        dataset: None,
+        dataset_upload_href: None,
         attachments,
         title: metadata.title.clone(),
         withdrawn,

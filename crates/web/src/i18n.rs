@@ -1247,6 +1247,13 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "too many files",
     ),
     ("field.file", "附件", "File"),
+    ("field.schema", "表结构说明", "Table Schema"),
+    ("field.csv", "数据文件", "Data file"),
+    (
+        "problem.not_utf8_text",
+        "须为 UTF-8 编码的文本文件",
+        "must be a UTF-8 text file",
+    ),
     ("field.title", "名称", "Title"),
     ("field.summary", "内容概述", "Summary"),
     ("field.short_title", "简称", "Short title"),

@@ -13,6 +13,7 @@ pub mod annual_report;
 pub mod api;
 mod applications;
 mod ctx;
+mod datasets;
 mod documents;
 mod error;
 mod guide;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pdf::routes())
         .merge(log_explorer::routes())
         .merge(open_data::routes())
+        .merge(datasets::routes())
         .merge(performance::routes())
         .merge(redaction::routes())
         .nest("/api/v1", api::routes())
