@@ -211,15 +211,16 @@ impl Services {
                 code: "template_already_decided",
             });
         }
-        tx.commit().await?;
+        // The decision and the revision it causes are one transaction: a crash between them
+        // can leave neither "accepted but not applied" nor "applied but undecided".
         if accept {
-            let active = self
-                .db
-                .catalog_item(agency_id, code)
+            let active = tx
+                .catalog_item_get(agency_id, code)
                 .await?
                 .map(|i| i.active)
                 .unwrap_or(true);
-            self.update_catalog_item(
+            self.write_catalog_revision(
+                &mut tx,
                 actor,
                 agency_id,
                 code,
@@ -229,9 +230,11 @@ impl Services {
                     "采纳{}目录模板第 {} 次修订",
                     update.template_agency.name_zh, template_revision
                 ),
+                now,
             )
             .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 }

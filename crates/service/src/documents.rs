@@ -1388,6 +1388,37 @@ impl Services {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
+        let revision = self
+            .write_catalog_revision(
+                &mut tx,
+                actor,
+                agency_id,
+                code,
+                data,
+                active,
+                change_note,
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(revision)
+    }
+
+    /// Writes a checked catalog item as its next revision, with its log leaf, inside `tx`:
+    /// the caller commits, so that a revision and whatever caused it (an adopted template
+    /// change) land together or not at all.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn write_catalog_revision(
+        &self,
+        tx: &mut gongkai_store::Tx,
+        actor: &Actor,
+        agency_id: Uuid,
+        code: &str,
+        data: CatalogItemData,
+        active: bool,
+        change_note: &str,
+        now: OffsetDateTime,
+    ) -> ServiceResult<i64> {
         let existing = tx.catalog_item_get(agency_id, code).await?;
         let revision = existing.as_ref().map(|e| e.revision + 1).unwrap_or(1);
         let data_json = serde_json::to_string(&data).map_err(unexpected)?;
@@ -1430,8 +1461,7 @@ impl Services {
             serde_json::Map::new(),
         )
         .map_err(unexpected)?;
-        append_leaf(&mut tx, &leaf, now).await?;
-        tx.commit().await?;
+        append_leaf(tx, &leaf, now).await?;
         Ok(revision)
     }
 }
