@@ -257,6 +257,9 @@ async fn walk(c: &Client, base: &str, axe_source: &str) -> Result<()> {
     // The OGI office's annual report page: all six sections with the official tables (a
     // three-level header, row groups spanning 22 rows) and the forms that feed it.
     click(c, r#"header form[action="/logout"] button[type="submit"]"#).await?;
+    // The logout's own navigation (a redirect home) must finish first, or it can land after
+    // the next `go` and replace the login page.
+    wait_css(c, r#"header a[href="/login"]"#, "signed out").await?;
     go(c, &format!("{base}/login")).await?;
     wait_css(c, "#identifier", "the login form").await?;
     fill(c, "#identifier", "ogi@demo.gongkai.cn").await?;
