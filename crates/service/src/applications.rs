@@ -98,6 +98,23 @@ pub(crate) fn summarise(
     (cache, deadlines, problem)
 }
 
+/// The distinct staff roles an actor holds in an agency through the grants `counts` admits.
+fn staff_roles(
+    actor: &Actor,
+    agency_id: Uuid,
+    counts: impl Fn(&crate::RoleGrant) -> bool,
+) -> Vec<Role> {
+    let mut roles: Vec<Role> = actor
+        .grants
+        .iter()
+        .filter(|g| g.agency_id == Some(agency_id) && g.role.is_staff() && counts(g))
+        .map(|g| g.role)
+        .collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
 fn rejection_to_error(rejection: Rejection) -> ServiceError {
     match rejection {
         Rejection::NotPermitted => ServiceError::Forbidden,
@@ -283,15 +300,7 @@ impl Services {
     /// The staff roles an actor holds in an agency (installation-wide grants do not make
     /// anyone a handler of applications).
     pub fn roles_in_agency(&self, actor: &Actor, agency_id: Uuid) -> Vec<Role> {
-        let mut roles: Vec<Role> = actor
-            .grants
-            .iter()
-            .filter(|g| g.agency_id == Some(agency_id) && g.role.is_staff())
-            .map(|g| g.role)
-            .collect();
-        roles.sort();
-        roles.dedup();
-        roles
+        staff_roles(actor, agency_id, |_| true)
     }
 
     /// The roles an actor may use on one application: those of the agency, where a grant
@@ -305,24 +314,15 @@ impl Services {
         agency_id: Uuid,
         assigned_departments: &[String],
     ) -> Vec<Role> {
-        let mut roles: Vec<Role> = actor
-            .grants
-            .iter()
-            .filter(|g| g.agency_id == Some(agency_id) && g.role.is_staff())
-            .filter(|g| match g.department_id {
-                None => true,
-                Some(department) => {
-                    assigned_departments.is_empty()
-                        || assigned_departments
-                            .iter()
-                            .any(|d| d == &department.to_string())
-                }
-            })
-            .map(|g| g.role)
-            .collect();
-        roles.sort();
-        roles.dedup();
-        roles
+        staff_roles(actor, agency_id, |grant| match grant.department_id {
+            None => true,
+            Some(department) => {
+                assigned_departments.is_empty()
+                    || assigned_departments
+                        .iter()
+                        .any(|d| d == &department.to_string())
+            }
+        })
     }
 
     /// The settings key of an agency's review tiers.

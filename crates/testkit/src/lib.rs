@@ -346,6 +346,27 @@ impl TestApp {
         .await
     }
 
+    /// Posts one action of the publication workflow (`submit`, `approve`, `reject`, …) for a
+    /// version of a document, as the staff panel of its page does.
+    pub async fn document_action(
+        &mut self,
+        external_id: &str,
+        version: i64,
+        action: &str,
+        note: &str,
+    ) -> anyhow::Result<TestResponse> {
+        let version = version.to_string();
+        let mut fields = vec![
+            ("external_id", external_id),
+            ("version", version.as_str()),
+            ("action", action),
+        ];
+        if !note.is_empty() {
+            fields.push(("note", note));
+        }
+        self.post_form("/staff/documents/act", &fields).await
+    }
+
     /// Signs in through the login form.
     pub async fn login(
         &mut self,
@@ -439,4 +460,14 @@ pub fn sample_application(
         form_preference: "electronic",
         delivery_preference: "portal_download",
     }
+}
+
+/// The external id in a document page's address (`/documents/{id}?version=1` → `id`).
+pub fn external_id_of(location: &str) -> String {
+    location
+        .trim_start_matches("/documents/")
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }

@@ -7,7 +7,7 @@
 use gongkai_domain::publication::MetadataInput;
 use gongkai_service::gongkai_search::{Granularity, SearchRequest};
 use gongkai_service::{DEMO_PASSWORD, DraftRequest, RequestOrigin, ServiceError, Services};
-use gongkai_testkit::{TestApp, all_databases, services_with_search};
+use gongkai_testkit::{TestApp, all_databases, external_id_of, services_with_search};
 
 /// A minimal DOCX (stored ZIP entries) whose body holds these paragraphs.
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
@@ -211,12 +211,7 @@ async fn staff_upload_from_the_document_page_and_the_public_downloads_the_file()
             .await?;
         assert_eq!(created.status, 303, "{}", created.body);
         let location = created.location().unwrap_or_default().to_string();
-        let external_id = location
-            .trim_start_matches("/documents/")
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let external_id = external_id_of(&location);
         let draft = clerk.get(&location).await?;
         assert!(draft.body.contains("enctype=\"multipart/form-data\""));
         let upload_path = format!(
@@ -257,31 +252,14 @@ async fn staff_upload_from_the_document_page_and_the_public_downloads_the_file()
             .await?;
         assert_eq!(uploaded.status, 303, "{}", uploaded.body);
 
-        let submitted = clerk
-            .post_form(
-                "/staff/documents/act",
-                &[
-                    ("external_id", external_id.as_str()),
-                    ("version", "1"),
-                    ("action", "submit"),
-                ],
-            )
-            .await?;
+        let submitted = clerk.document_action(&external_id, 1, "submit", "").await?;
         assert_eq!(submitted.status, 303, "{}", submitted.body);
         let mut reviewer = clerk.fresh_client();
         reviewer
             .login("secrecy@demo.gongkai.cn", DEMO_PASSWORD)
             .await?;
         let approved = reviewer
-            .post_form(
-                "/staff/documents/act",
-                &[
-                    ("external_id", external_id.as_str()),
-                    ("version", "1"),
-                    ("action", "approve"),
-                    ("note", "不涉密"),
-                ],
-            )
+            .document_action(&external_id, 1, "approve", "不涉密")
             .await?;
         assert_eq!(approved.status, 303, "{}", approved.body);
 

@@ -5,7 +5,7 @@
 //! installation's DCAT-AP catalog. Nothing of a draft is public.
 
 use gongkai_service::DEMO_PASSWORD;
-use gongkai_testkit::{TestApp, all_databases, services};
+use gongkai_testkit::{TestApp, all_databases, external_id_of, services};
 
 const SCHEMA: &str = r#"{
   "fields": [
@@ -42,12 +42,7 @@ async fn a_dataset_is_checked_reviewed_published_and_catalogued() -> anyhow::Res
             .await?;
         assert_eq!(created.status, 303, "{}", created.body);
         let location = created.location().unwrap_or_default().to_string();
-        let external_id = location
-            .trim_start_matches("/documents/")
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let external_id = external_id_of(&location);
         let draft = clerk.get(&location).await?;
         let upload_path = format!(
             "/staff/datasets?{}",
@@ -129,16 +124,7 @@ async fn a_dataset_is_checked_reviewed_published_and_catalogued() -> anyhow::Res
         );
 
         // The confidentiality review (Art. 17) publishes the version with its table.
-        let submitted = clerk
-            .post_form(
-                "/staff/documents/act",
-                &[
-                    ("external_id", external_id.as_str()),
-                    ("version", "1"),
-                    ("action", "submit"),
-                ],
-            )
-            .await?;
+        let submitted = clerk.document_action(&external_id, 1, "submit", "").await?;
         assert_eq!(submitted.status, 303, "{}", submitted.body);
         // A version in review takes no new table.
         let late = clerk
@@ -155,15 +141,7 @@ async fn a_dataset_is_checked_reviewed_published_and_catalogued() -> anyhow::Res
             .login("secrecy@demo.gongkai.cn", DEMO_PASSWORD)
             .await?;
         let approved = reviewer
-            .post_form(
-                "/staff/documents/act",
-                &[
-                    ("external_id", external_id.as_str()),
-                    ("version", "1"),
-                    ("action", "approve"),
-                    ("note", "不涉密"),
-                ],
-            )
+            .document_action(&external_id, 1, "approve", "不涉密")
             .await?;
         assert_eq!(approved.status, 303, "{}", approved.body);
 

@@ -830,22 +830,27 @@ fn document_page_content(
 /// the visitor to the agency's application form with a description naming the document.
 async fn apply_from_document(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(external_id): Path<String>,
 ) -> Result<Response, WebError> {
-    let view = state
+    // Only the document row and its agency are needed (not every version with its body):
+    // the link is on the public page of a published document.
+    let document = state
         .services
-        .document_view(&external_id, None, ctx.actor.as_ref())
-        .await?;
+        .db
+        .document_by_external_id(&external_id)
+        .await
+        .map_err(ServiceError::from)?
+        .filter(|d| d.status == document_status::PUBLISHED)
+        .ok_or(WebError::Status(StatusCode::NOT_FOUND))?;
+    let agency = state.services.agency(document.agency_id).await?;
     state
         .services
-        .count_document_onward_to_application(&view.document.external_id)
+        .count_document_onward_to_application(&document.external_id)
         .await;
-    let title = &view.version.metadata.title;
     Ok(Redirect::to(&format!(
         "/a/{}/apply?description={}",
-        view.agency.slug,
-        encode(&format!("《{title}》相关信息"))
+        agency.slug,
+        encode(&format!("《{}》相关信息", document.title))
     ))
     .into_response())
 }
