@@ -517,35 +517,41 @@ impl Services {
         };
         match existing {
             Some(document) => {
-                self.publish_new_version(
-                    &mut tx,
-                    document,
-                    metadata,
-                    Vec::new(),
-                    "更正年度报告 (correction of the annual report)".to_string(),
-                    Some(actor.account_id),
-                    now,
-                )
-                .await?;
+                let publication = self
+                    .publish_new_version(
+                        &mut tx,
+                        document,
+                        metadata,
+                        Vec::new(),
+                        "更正年度报告 (correction of the annual report)".to_string(),
+                        Some(actor.account_id),
+                        now,
+                    )
+                    .await?;
+                self.log_publication(&mut tx, publication, now).await?;
             }
             None => {
-                self.insert_document(
-                    &mut tx,
-                    NewDocument {
-                        agency: &agency,
-                        external_id: Some(external_id.clone()),
-                        catalog_code: Some(ANNUAL_REPORT_CATALOG_CODE.to_string()),
-                        metadata,
-                        header: Vec::new(),
-                        level: String::new(),
-                        formed_on: Some(today),
-                        change_note: String::new(),
-                    },
-                    crate::documents::version_state::PUBLISHED,
-                    Some(actor.account_id),
-                    now,
-                )
-                .await?;
+                let (_, publication) = self
+                    .insert_document(
+                        &mut tx,
+                        NewDocument {
+                            agency: &agency,
+                            external_id: Some(external_id.clone()),
+                            catalog_code: Some(ANNUAL_REPORT_CATALOG_CODE.to_string()),
+                            metadata,
+                            header: Vec::new(),
+                            level: String::new(),
+                            formed_on: Some(today),
+                            change_note: String::new(),
+                        },
+                        crate::documents::version_state::PUBLISHED,
+                        Some(actor.account_id),
+                        now,
+                    )
+                    .await?;
+                if let Some(publication) = publication {
+                    self.log_publication(&mut tx, publication, now).await?;
+                }
             }
         }
         tx.annual_report_mark_published(&AnnualReportRow {

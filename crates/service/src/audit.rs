@@ -4,6 +4,7 @@
 //! revision), every stored hash of the Merkle tree and the root are recomputed from the
 //! leaves; every difference is named.
 
+use crate::documents::LEAF_ATTACHMENTS_MEMBER;
 use crate::{ServiceResult, Services, sha256_hex};
 use gongkai_domain::publication::DocumentMetadata;
 use gongkai_domain::tlog::{
@@ -11,7 +12,7 @@ use gongkai_domain::tlog::{
 };
 use gongkai_store::AuditDocumentVersionRow;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// One record that does not match the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,8 +77,36 @@ struct AuditLeaf {
     index: u64,
     data: Vec<u8>,
     /// `Err` holds the finding for a leaf that cannot be read at all.
-    fields: Result<(String, String, String), String>,
+    fields: Result<LoggedFields, String>,
     key: Option<RecordKey>,
+}
+
+/// The members of a leaf the audit compares with the stored records.
+struct LoggedFields {
+    kind: String,
+    subject: String,
+    sha256_hex: String,
+    /// The digests of the files a document version published (the `attachments` member);
+    /// empty when the member is absent. `Err` when the member is there but not a list of
+    /// digests.
+    attachment_sha256s: Result<Vec<String>, String>,
+}
+
+/// Reads the `attachments` member of a document version's leaf.
+fn logged_attachments(
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<String>, String> {
+    match extra.get(LEAF_ATTACHMENTS_MEMBER) {
+        None => Ok(Vec::new()),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|item| match item {
+                serde_json::Value::String(digest) => Ok(digest.clone()),
+                _ => Err("the leaf's attachments are not a list of digests".to_string()),
+            })
+            .collect(),
+        Some(_) => Err("the leaf's attachments are not a list of digests".to_string()),
+    }
 }
 
 /// The key of the stored record a leaf names; `None` when the kind has no stored record to
@@ -121,6 +150,11 @@ struct AuditPage {
     /// `stored_hash_index(0, end)`, since hashes are stored in the order appends make them.
     stored_hashes: Vec<(i64, Vec<u8>)>,
     documents: HashMap<(String, i64), AuditDocumentVersionRow>,
+    /// Every file of the documents the page names: external id → (version added, SHA-256).
+    attachments: HashMap<String, Vec<(i64, String)>>,
+    /// Files whose stored bytes are missing or no longer hash to their digest, found while
+    /// the page was read.
+    file_findings: Vec<AuditFinding>,
     events: HashMap<(String, i64), String>,
     catalog: HashMap<(String, String, i64), String>,
 }
@@ -164,7 +198,10 @@ fn check_audit_page(
     page: AuditPage,
     mut frontier: Option<TreeFrontier>,
 ) -> (AuditPageOutcome, Option<TreeFrontier>) {
-    let mut outcome = AuditPageOutcome::default();
+    let mut outcome = AuditPageOutcome {
+        findings: page.file_findings,
+        ..AuditPageOutcome::default()
+    };
     let mut expected = page.start;
     let stored_hashes: HashMap<u64, &[u8]> = page
         .stored_hashes
@@ -209,7 +246,12 @@ fn check_audit_page(
                 Err(_) => frontier = None,
             }
         }
-        let (kind, subject, logged) = match leaf.fields {
+        let LoggedFields {
+            kind,
+            subject,
+            sha256_hex: logged,
+            attachment_sha256s,
+        } = match leaf.fields {
             Ok(fields) => fields,
             Err(problem) => {
                 outcome.findings.push(AuditFinding {
@@ -222,6 +264,48 @@ fn check_audit_page(
         };
         // The digest is recomputed for every entry, even when two entries name one record, so
         // that the cost measured is the cost of a log whose entries all name different records.
+        // A version's leaf lists the files it published; the files stored for it now must be
+        // exactly those (one added, removed or swapped afterwards is a finding).
+        if let Some(RecordKey::DocumentVersion {
+            external_id,
+            version,
+        }) = &leaf.key
+            && page
+                .documents
+                .contains_key(&(external_id.clone(), *version))
+        {
+            let mut stored_files: Vec<&str> = page
+                .attachments
+                .get(external_id)
+                .map(|files| {
+                    files
+                        .iter()
+                        .filter(|(added_in, _)| added_in <= version)
+                        .map(|(_, digest)| digest.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            stored_files.sort_unstable();
+            match &attachment_sha256s {
+                Err(problem) => outcome.findings.push(AuditFinding {
+                    index: leaf.index,
+                    subject: subject.clone(),
+                    problem: problem.clone(),
+                }),
+                Ok(logged_files) if *logged_files != stored_files => {
+                    outcome.findings.push(AuditFinding {
+                        index: leaf.index,
+                        subject: subject.clone(),
+                        problem: format!(
+                            "the version's stored files are [{}], the log recorded [{}]",
+                            stored_files.join(", "),
+                            logged_files.join(", ")
+                        ),
+                    });
+                }
+                Ok(_) => {}
+            }
+        }
         let stored = match &leaf.key {
             Some(RecordKey::DocumentVersion {
                 external_id,
@@ -302,10 +386,11 @@ impl Services {
         // Recomputes every stored hash from the entries, page after page; dropped (and the
         // remaining stored hashes left to the root check) once an entry is missing.
         let mut frontier = Some(TreeFrontier::new());
+        let mut checked_files = HashSet::new();
         let mut start = 0u64;
         while start < size {
             let end = (start + AUDIT_PAGE_ENTRIES).min(size);
-            let page = self.read_audit_page(start, end).await?;
+            let page = self.read_audit_page(start, end, &mut checked_files).await?;
             report.entries += page.leaves.len() as u64;
             if let Some(checking) = pending.take() {
                 let (outcome, tree) = join_page(checking).await?;
@@ -335,8 +420,15 @@ impl Services {
         Ok(report)
     }
 
-    /// Entries `start..end` and every stored record they name.
-    async fn read_audit_page(&self, start: u64, end: u64) -> ServiceResult<AuditPage> {
+    /// Entries `start..end` and every stored record they name. The bytes of every file the
+    /// page's documents hold are re-hashed once per audit (`checked_files` remembers them), so
+    /// that a file changed in the blob store is found even though its row is unchanged.
+    async fn read_audit_page(
+        &self,
+        start: u64,
+        end: u64,
+        checked_files: &mut HashSet<String>,
+    ) -> ServiceResult<AuditPage> {
         let rows = self
             .db
             .tlog_entries_between(start as i64, end as i64)
@@ -368,7 +460,16 @@ impl Services {
                         }
                         None => {}
                     }
-                    (Ok((fields.kind, fields.subject, fields.sha256_hex)), key)
+                    let attachment_sha256s = logged_attachments(&fields.extra);
+                    (
+                        Ok(LoggedFields {
+                            kind: fields.kind,
+                            subject: fields.subject,
+                            sha256_hex: fields.sha256_hex,
+                            attachment_sha256s,
+                        }),
+                        key,
+                    )
                 }
                 Err(e) => (Err(format!("the leaf cannot be read: {e}")), None),
             };
@@ -382,6 +483,7 @@ impl Services {
         let documents: Vec<&str> = documents.iter().map(String::as_str).collect();
         let receipts: Vec<&str> = receipts.iter().map(String::as_str).collect();
         let agencies: Vec<&str> = agencies.iter().map(String::as_str).collect();
+        let stored_files = self.db.audit_document_attachments(&documents).await?;
         let documents = self
             .db
             .audit_document_versions(&documents)
@@ -389,6 +491,55 @@ impl Services {
             .into_iter()
             .map(|row| ((row.external_id.clone(), row.version), row))
             .collect();
+        let mut attachments: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+        for (external_id, version, digest) in stored_files {
+            attachments
+                .entry(external_id)
+                .or_default()
+                .push((version, digest));
+        }
+        let mut file_findings = Vec::new();
+        let first_index_of: HashMap<&str, (u64, &str)> = leaves
+            .iter()
+            .rev()
+            .filter_map(|leaf| match (&leaf.key, &leaf.fields) {
+                (Some(RecordKey::DocumentVersion { external_id, .. }), Ok(fields)) => {
+                    Some((external_id.as_str(), (leaf.index, fields.subject.as_str())))
+                }
+                _ => None,
+            })
+            .collect();
+        for (external_id, files) in &attachments {
+            for (_, digest) in files {
+                if !checked_files.insert(digest.clone()) {
+                    continue;
+                }
+                let problem = match self.db.blob_get(digest).await? {
+                    None => Some(format!("the stored bytes of the file {digest} are missing")),
+                    Some(bytes) => {
+                        let recomputed = tokio::task::spawn_blocking(move || sha256_hex(&bytes))
+                            .await
+                            .map_err(|e| {
+                                crate::ServiceError::Unexpected(anyhow::anyhow!("audit file: {e}"))
+                            })?;
+                        (recomputed != *digest).then(|| {
+                            format!("the stored bytes of the file {digest} hash to {recomputed}")
+                        })
+                    }
+                };
+                if let Some(problem) = problem {
+                    let (index, subject) = first_index_of
+                        .get(external_id.as_str())
+                        .copied()
+                        .unwrap_or((start, external_id.as_str()));
+                    file_findings.push(AuditFinding {
+                        index,
+                        subject: subject.to_string(),
+                        problem,
+                    });
+                }
+            }
+        }
         let events = self
             .db
             .audit_application_events(&receipts)
@@ -409,6 +560,8 @@ impl Services {
             leaves,
             stored_hashes,
             documents,
+            attachments,
+            file_findings,
             events,
             catalog,
         })

@@ -694,7 +694,7 @@ impl Services {
         let mut tx = self.db.begin().await?;
         for row in rows {
             let header: Vec<String> = Vec::new();
-            let (document_id, version, present) =
+            let (document_id, publication, present) =
                 match tx.document_id_by_external_id(&row.external_id).await? {
                     Some(id) => {
                         let mut existing = tx
@@ -738,7 +738,7 @@ impl Services {
                             report.unchanged += 1;
                             continue;
                         }
-                        let version = self
+                        let publication = self
                             .publish_new_version(
                                 &mut tx,
                                 existing,
@@ -750,14 +750,14 @@ impl Services {
                             )
                             .await?;
                         report.corrected += 1;
-                        (id, version, present)
+                        (id, publication, present)
                     }
                     None => {
                         let formed_on = row
                             .formed_on
                             .or(row.metadata.written_date)
                             .or(row.metadata.published_date);
-                        let document = self
+                        let (document, publication) = self
                             .insert_document(
                                 &mut tx,
                                 NewDocument {
@@ -776,9 +776,15 @@ impl Services {
                             )
                             .await?;
                         report.imported += 1;
-                        (document.id, 1, Vec::new())
+                        let publication = publication.ok_or_else(|| {
+                            ServiceError::Unexpected(anyhow::anyhow!(
+                                "an imported document was not published"
+                            ))
+                        })?;
+                        (document.id, publication, Vec::new())
                     }
                 };
+            let version = publication.version();
             let mut present: HashSet<String> = present.into_iter().map(|(d, _)| d).collect();
             for attachment in row.attachments {
                 // The same file named twice, or already attached to an earlier version, is
@@ -819,6 +825,8 @@ impl Services {
                 .await?;
                 report.attachments_added += 1;
             }
+            // The leaf lists the version's files, so it is appended once they are all in.
+            self.log_publication(&mut tx, publication, now).await?;
         }
         tx.commit().await?;
         report.committed = true;

@@ -203,22 +203,59 @@ pub(crate) fn parse_version_row(row: DocumentVersionRow) -> ServiceResult<Versio
 }
 
 /// The leaf recording a document version event (published, corrected, withdrawn).
-fn document_leaf(
+///
+/// A published version's leaf also lists the SHA-256 of every file it publishes
+/// (`attachments`, sorted), so that an attachment downloaded from the site is bound to the log
+/// as firmly as the version's text; the member is left out when there are none, which keeps
+/// the leaves of versions without files as they always were.
+pub(crate) fn document_leaf(
     kind: &str,
     external_id: &str,
     version: i64,
     content_sha256: &str,
+    attachment_sha256s: &[String],
     now: OffsetDateTime,
 ) -> ServiceResult<Vec<u8>> {
     let time = now.format(&Rfc3339).map_err(unexpected)?;
+    let mut extra = serde_json::Map::new();
+    if !attachment_sha256s.is_empty() {
+        let mut sorted = attachment_sha256s.to_vec();
+        sorted.sort();
+        extra.insert(
+            LEAF_ATTACHMENTS_MEMBER.to_string(),
+            serde_json::Value::Array(sorted.into_iter().map(serde_json::Value::String).collect()),
+        );
+    }
     leaf_json(
         kind,
         &format!("{external_id}@v{version}"),
         &time,
         content_sha256,
-        serde_json::Map::new(),
+        extra,
     )
     .map_err(unexpected)
+}
+
+/// The leaf member listing the digests of a published version's files (docs/transparency.md).
+pub const LEAF_ATTACHMENTS_MEMBER: &str = "attachments";
+
+/// A version written as published whose log leaf is not yet appended. The leaf lists the
+/// version's files, so it is appended only once every file is in place (an import attaches
+/// files after creating the version); `Services::log_publication` appends it in the same
+/// transaction.
+#[must_use = "a publication must be logged in the transaction that writes it"]
+pub(crate) struct UnloggedPublication {
+    kind: &'static str,
+    document_id: Uuid,
+    external_id: String,
+    version: i64,
+    content_sha256: String,
+}
+
+impl UnloggedPublication {
+    pub(crate) fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 /// The level of a corpus document from its folder path (民法典/… → 法律, DLC/… → 地方性法规).
@@ -313,8 +350,9 @@ impl Services {
         Ok(())
     }
 
-    /// Inserts a document with version 1 in `state` inside `tx`; publishes it (log leaf,
-    /// change record) when the state is `published`.
+    /// Inserts a document with version 1 in `state` inside `tx`. When the state is
+    /// `published` it returns the publication, which the caller logs with
+    /// [`Services::log_publication`] once the version's files are in place.
     pub(crate) async fn insert_document(
         &self,
         tx: &mut Tx,
@@ -322,7 +360,7 @@ impl Services {
         state: &str,
         actor_id: Option<Uuid>,
         now: OffsetDateTime,
-    ) -> ServiceResult<DocumentRow> {
+    ) -> ServiceResult<(DocumentRow, Option<UnloggedPublication>)> {
         let template = self.index_number_template(tx, new.agency.id).await?;
         let dated = new.metadata.published_date.unwrap_or(now.date());
         let sequence = tx
@@ -392,18 +430,39 @@ impl Services {
             published_at: published.then_some(now),
         })
         .await?;
-        if published {
-            let leaf = document_leaf(
-                "document_version_published",
-                &external_id,
-                1,
-                &content_sha256,
-                now,
-            )?;
-            append_leaf(tx, &leaf, now).await?;
-            tx.document_change_record(id, now).await?;
-        }
-        Ok(row)
+        let unlogged = published.then(|| UnloggedPublication {
+            kind: "document_version_published",
+            document_id: id,
+            external_id: external_id.clone(),
+            version: 1,
+            content_sha256,
+        });
+        Ok((row, unlogged))
+    }
+
+    /// Appends the leaf of a publication (with the digests of the files the version
+    /// publishes) and records the change for search, inside the transaction that wrote it.
+    pub(crate) async fn log_publication(
+        &self,
+        tx: &mut Tx,
+        publication: UnloggedPublication,
+        now: OffsetDateTime,
+    ) -> ServiceResult<()> {
+        let attachments = tx
+            .document_attachment_digests_up_to(publication.document_id, publication.version)
+            .await?;
+        let leaf = document_leaf(
+            publication.kind,
+            &publication.external_id,
+            publication.version,
+            &publication.content_sha256,
+            &attachments,
+            now,
+        )?;
+        append_leaf(tx, &leaf, now).await?;
+        tx.document_change_record(publication.document_id, now)
+            .await?;
+        Ok(())
     }
 
     /// Imports documents in the format of `laws_corpus.jsonl` into an agency's library. A line
@@ -548,36 +607,42 @@ impl Services {
                     return Ok(ImportOutcome::Unchanged);
                 }
             }
-            self.publish_new_version(
+            let publication = self
+                .publish_new_version(
+                    tx,
+                    existing,
+                    metadata,
+                    record.header,
+                    "导入更新".to_string(),
+                    None,
+                    now,
+                )
+                .await?;
+            self.log_publication(tx, publication, now).await?;
+            return Ok(ImportOutcome::Corrected);
+        }
+        let formed_on = metadata.published_date;
+        let (_, publication) = self
+            .insert_document(
                 tx,
-                existing,
-                metadata,
-                record.header,
-                "导入更新".to_string(),
+                NewDocument {
+                    agency,
+                    external_id: Some(record.id),
+                    catalog_code: Some("art20-1".to_string()),
+                    metadata,
+                    header: record.header,
+                    level,
+                    formed_on,
+                    change_note: "导入".to_string(),
+                },
+                version_state::PUBLISHED,
                 None,
                 now,
             )
             .await?;
-            return Ok(ImportOutcome::Corrected);
+        if let Some(publication) = publication {
+            self.log_publication(tx, publication, now).await?;
         }
-        let formed_on = metadata.published_date;
-        self.insert_document(
-            tx,
-            NewDocument {
-                agency,
-                external_id: Some(record.id),
-                catalog_code: Some("art20-1".to_string()),
-                metadata,
-                header: record.header,
-                level,
-                formed_on,
-                change_note: "导入".to_string(),
-            },
-            version_state::PUBLISHED,
-            None,
-            now,
-        )
-        .await?;
         Ok(ImportOutcome::Imported)
     }
 
@@ -593,7 +658,7 @@ impl Services {
         change_note: String,
         actor_id: Option<Uuid>,
         now: OffsetDateTime,
-    ) -> ServiceResult<i64> {
+    ) -> ServiceResult<UnloggedPublication> {
         let version = tx.document_max_version(document.id).await? + 1;
         let content = canonical_version_content(
             &document.external_id,
@@ -619,22 +684,22 @@ impl Services {
             published_at: Some(now),
         })
         .await?;
-        self.finish_publication(tx, &mut document, version, &metadata, &content_sha256, now)
-            .await?;
-        Ok(version)
+        self.finish_publication(tx, &mut document, version, &metadata, content_sha256, now)
+            .await
     }
 
-    /// Makes `version` the current one: supersedes the previous, rewrites the listing columns,
-    /// logs it and records the change for search.
+    /// Makes `version` the current one: supersedes the previous and rewrites the listing
+    /// columns; the caller logs the returned publication (which also records the change for
+    /// search) once the version's files are in place.
     async fn finish_publication(
         &self,
         tx: &mut Tx,
         document: &mut DocumentRow,
         version: i64,
         metadata: &DocumentMetadata,
-        content_sha256: &str,
+        content_sha256: String,
         now: OffsetDateTime,
-    ) -> ServiceResult<()> {
+    ) -> ServiceResult<UnloggedPublication> {
         let kind = if document.current_version > 0 {
             tx.document_version_transition(
                 document.id,
@@ -660,10 +725,13 @@ impl Services {
         document.published_year = document.published_date.map(|d| i64::from(d.year()));
         document.updated_at = now;
         tx.document_update(document).await?;
-        let leaf = document_leaf(kind, &document.external_id, version, content_sha256, now)?;
-        append_leaf(tx, &leaf, now).await?;
-        tx.document_change_record(document.id, now).await?;
-        Ok(())
+        Ok(UnloggedPublication {
+            kind,
+            document_id: document.id,
+            external_id: document.external_id.clone(),
+            version,
+            content_sha256,
+        })
     }
 
     /// Creates a draft document (or, with `document_external_id`, a draft correction of an
@@ -776,7 +844,7 @@ impl Services {
             .agency_get(agency_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let row = self
+        let (row, _) = self
             .insert_document(
                 &mut tx,
                 NewDocument {
@@ -901,15 +969,17 @@ impl Services {
             }
             // The document row's version pointer must still name the previous version while
             // it is superseded, so finish_publication reads it first.
-            self.finish_publication(
-                &mut tx,
-                &mut document,
-                version,
-                &metadata,
-                &view.row.content_sha256,
-                now,
-            )
-            .await?;
+            let publication = self
+                .finish_publication(
+                    &mut tx,
+                    &mut document,
+                    version,
+                    &metadata,
+                    view.row.content_sha256.clone(),
+                    now,
+                )
+                .await?;
+            self.log_publication(&mut tx, publication, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -968,6 +1038,7 @@ impl Services {
             &document.external_id,
             document.current_version,
             &sha256_hex(reason.as_bytes()),
+            &[],
             now,
         )?;
         append_leaf(&mut tx, &leaf, now).await?;
@@ -1109,11 +1180,12 @@ impl Services {
         )
     }
 
-    /// Which published versions, if any, have exactly these bytes as canonical content.
+    /// Which published versions, if any, have exactly these bytes as canonical content or as
+    /// one of their files (attachments are listed in the versions' log leaves).
     pub async fn verify_document_file(
         &self,
         bytes: &[u8],
-    ) -> ServiceResult<Vec<(String, i64, Option<OffsetDateTime>, String)>> {
+    ) -> ServiceResult<Vec<gongkai_store::VerifiedFileRow>> {
         Ok(self
             .db
             .document_versions_by_sha256(&sha256_hex(bytes))

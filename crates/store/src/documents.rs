@@ -542,19 +542,25 @@ impl Db {
         })?)
     }
 
-    /// Published versions whose canonical content has this SHA-256, with their documents'
-    /// external ids: the answer to "is this file exactly a published version?".
+    /// Published versions whose canonical content, or one of whose files, has this SHA-256,
+    /// with their documents' external ids: the answer to "is this file exactly something
+    /// that was published?". A file is published by the version it was added to and by every
+    /// later version, as the log's leaves record it.
     pub async fn document_versions_by_sha256(
         &self,
         sha256: &str,
-    ) -> StoreResult<Vec<(String, i64, Option<OffsetDateTime>, String)>> {
-        Ok(db_run!(self, |p| sqlx::query_as::<
-            _,
-            (String, i64, Option<OffsetDateTime>, String),
-        >(
-            "SELECT d.external_id, v.version, v.published_at, v.state FROM document_versions v \
+    ) -> StoreResult<Vec<VerifiedFileRow>> {
+        Ok(db_run!(self, |p| sqlx::query_as::<_, VerifiedFileRow>(
+            "SELECT d.external_id, v.version, v.published_at, v.state, \
+             CAST(NULL AS TEXT) AS attachment_filename FROM document_versions v \
              JOIN documents d ON d.id = v.document_id WHERE v.content_sha256 = $1 \
-             AND v.state IN ('published', 'superseded') ORDER BY d.external_id, v.version"
+             AND v.state IN ('published', 'superseded') \
+             UNION ALL \
+             SELECT d.external_id, v.version, v.published_at, v.state, a.filename \
+             FROM document_attachments a JOIN documents d ON d.id = a.document_id \
+             JOIN document_versions v ON v.document_id = a.document_id AND v.version >= a.version \
+             WHERE a.sha256 = $1 AND v.state IN ('published', 'superseded') \
+             ORDER BY 1, 2"
         )
         .bind(sha256)
         .fetch_all(p)
@@ -915,6 +921,17 @@ impl Db {
     }
 }
 
+/// A published version that a file is exactly: its canonical content, or (with the file's
+/// name) one of the files it publishes.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct VerifiedFileRow {
+    pub external_id: String,
+    pub version: i64,
+    pub published_at: Option<OffsetDateTime>,
+    pub state: String,
+    pub attachment_filename: Option<String>,
+}
+
 /// A file attached to a document version (the extracted text is read separately: lists and
 /// pages do not need it).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -973,6 +990,24 @@ impl Tx {
             "SELECT sha256, filename FROM document_attachments WHERE document_id = $1"
         )
         .bind(document_id)
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// The content digests of the files a version publishes (every attachment added up to
+    /// it: files stay with the later versions), sorted so that the list depends on the stored
+    /// rows alone, as the transparency log's leaf and `gongkai audit` both need.
+    pub async fn document_attachment_digests_up_to(
+        &mut self,
+        document_id: Uuid,
+        version: i64,
+    ) -> StoreResult<Vec<String>> {
+        Ok(tx_run!(self, |c| sqlx::query_scalar::<_, String>(
+            "SELECT sha256 FROM document_attachments WHERE document_id = $1 AND version <= $2 \
+             ORDER BY sha256"
+        )
+        .bind(document_id)
+        .bind(version)
         .fetch_all(c)
         .await)?)
     }

@@ -421,6 +421,34 @@ impl Db {
         Ok(rows)
     }
 
+    /// Every file attached to the documents named, as `(external id, version it was added
+    /// to, SHA-256)`; one statement per [`AUDIT_KEYS_PER_QUERY`] documents.
+    pub async fn audit_document_attachments(
+        &self,
+        external_ids: &[&str],
+    ) -> StoreResult<Vec<(String, i64, String)>> {
+        let mut rows = Vec::new();
+        for chunk in external_ids.chunks(AUDIT_KEYS_PER_QUERY) {
+            let sql = audit_query(
+                "SELECT d.external_id, a.version, a.sha256 \
+                 FROM document_attachments a JOIN documents d ON d.id = a.document_id",
+                "d.external_id",
+                chunk.len(),
+            );
+            let found = db_run!(self, |p| {
+                // Only numbered placeholders are formatted into the text; the ids are bound.
+                let mut query =
+                    sqlx::query_as::<_, (String, i64, String)>(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(p).await
+            })?;
+            rows.extend(found);
+        }
+        Ok(rows)
+    }
+
     /// Every stored event of the applications named by receipt number.
     pub async fn audit_application_events(
         &self,

@@ -310,6 +310,35 @@ async fn documents_import_with_all_metadata_and_files_and_re_runs_are_idempotent
         // Without a 内容概述 the summary is taken from the body.
         assert_eq!(points.version.metadata.summary, "一、总体要求");
         assert!(points.document.index_number.contains("/2024-"));
+
+        // Every imported version's leaf lists the files it published, version 2 of import-001
+        // both files (the first stays with it), and the audit finds everything as logged.
+        let size = s.tree_head().await?.size as i64;
+        let leaves: Vec<gongkai_domain::tlog::LeafFields> = s
+            .log_entries(0, size)
+            .await?
+            .into_iter()
+            .filter_map(|(_, data)| gongkai_domain::tlog::parse_leaf(&data).ok())
+            .collect();
+        let logged_files = |subject: &str| {
+            leaves
+                .iter()
+                .find(|leaf| leaf.subject == subject)
+                .and_then(|leaf| leaf.extra.get("attachments"))
+                .and_then(|files| files.as_array())
+                .map_or(0, Vec::len)
+        };
+        assert_eq!(logged_files("import-001@v1"), 1);
+        assert_eq!(logged_files("import-001@v2"), 2);
+        assert_eq!(logged_files("import-101@v1"), 2);
+        assert_eq!(logged_files("import-102@v1"), 0);
+        let audit = s.audit().await?;
+        assert!(
+            audit.findings.is_empty(),
+            "{}: {:?}",
+            db.label,
+            audit.findings
+        );
         std::fs::remove_dir_all(&dir)?;
         db.finish().await;
     }

@@ -192,3 +192,146 @@ async fn the_audit_names_each_changed_milestone_version_and_tree_hash() -> anyho
     }
     Ok(())
 }
+
+/// A minimal DOCX (stored ZIP entries) with one paragraph.
+fn docx(paragraph: &str) -> Vec<u8> {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{paragraph}</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    gongkai_service::zip_stored(&[
+        (
+            "[Content_Types].xml".to_string(),
+            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
+        ),
+        ("word/document.xml".to_string(), document.into_bytes()),
+    ])
+}
+
+#[tokio::test]
+async fn a_published_file_is_in_its_version_leaf_and_changing_it_is_reported() -> anyhow::Result<()>
+{
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        s.seed_demo_if_empty().await?;
+        let origin = RequestOrigin::default();
+        let clerk = s
+            .login("clerk@demo.gongkai.cn", DEMO_PASSWORD, &origin)
+            .await?
+            .actor;
+        let secrecy = s
+            .login("secrecy@demo.gongkai.cn", DEMO_PASSWORD, &origin)
+            .await?
+            .actor;
+        let city = s.agency_by_slug("demo-city").await?.id;
+        let input = gongkai_domain::publication::MetadataInput {
+            title: "示范市公共停车场收费标准".into(),
+            summary: "公布收费标准。".into(),
+            issuer: "示范市发展和改革委员会".into(),
+            topic: "价格".into(),
+            genre: "通知".into(),
+            validity: "effective".into(),
+            body: "现将本市公共停车场收费标准公布如下，详见附件。".into(),
+            ..Default::default()
+        };
+        let (external_id, version) = s
+            .create_document_draft(
+                &clerk,
+                &gongkai_service::DraftRequest {
+                    agency_id: city,
+                    existing_external_id: None,
+                    catalog_code: None,
+                    formed_on: None,
+                    input: &input,
+                    change_note: "",
+                },
+            )
+            .await?;
+        let file = docx("路内泊位首小时免费，超过部分每小时三元。");
+        let digest = gongkai_service::sha256_hex(&file);
+        s.add_document_attachment(&clerk, &external_id, version, "收费标准.docx", &file)
+            .await?;
+        s.submit_document_for_review(&clerk, &external_id, version)
+            .await?;
+        s.review_document_version(&secrecy, &external_id, version, true, "不涉密")
+            .await?;
+        let subject = format!("{external_id}@v{version}");
+
+        // The version's leaf lists the file's digest, and the file verifies as published.
+        let size = s.tree_head().await?.size as i64;
+        let leaf = s
+            .log_entries(0, size)
+            .await?
+            .into_iter()
+            .filter_map(|(_, data)| gongkai_domain::tlog::parse_leaf(&data).ok())
+            .find(|leaf| leaf.subject == subject)
+            .expect("the publication is logged");
+        assert_eq!(
+            leaf.extra.get("attachments"),
+            Some(&serde_json::json!([digest.clone()])),
+            "{}",
+            db.label
+        );
+        let verified = s.verify_document_file(&file).await?;
+        assert_eq!(verified.len(), 1, "{}: {verified:?}", db.label);
+        assert_eq!(verified[0].external_id, external_id);
+        assert_eq!(
+            verified[0].attachment_filename.as_deref(),
+            Some("收费标准.docx")
+        );
+        let clean = s.audit().await?;
+        assert!(
+            clean.findings.is_empty(),
+            "{}: {:?}",
+            db.label,
+            clean.findings
+        );
+
+        // The file's stored bytes are changed: the version that published it is named.
+        let overwrite = match &db.db {
+            Db::Sqlite(_) => format!("UPDATE blobs SET content = X'00' WHERE sha256 = '{digest}'"),
+            Db::Postgres(_) => {
+                format!("UPDATE blobs SET content = '\\x00'::bytea WHERE sha256 = '{digest}'")
+            }
+        };
+        execute(&db.db, &overwrite).await?;
+        let report = s.audit().await?;
+        assert_eq!(
+            report.findings.len(),
+            1,
+            "{}: {:?}",
+            db.label,
+            report.findings
+        );
+        assert_eq!(report.findings[0].subject, subject);
+        assert!(
+            report.findings[0]
+                .problem
+                .contains("stored bytes of the file"),
+            "{}",
+            report.findings[0].problem
+        );
+
+        // The file's row is removed: the version no longer holds what the log recorded.
+        execute(
+            &db.db,
+            &format!("DELETE FROM document_attachments WHERE sha256 = '{digest}'"),
+        )
+        .await?;
+        let report = s.audit().await?;
+        assert_eq!(
+            report.findings.len(),
+            1,
+            "{}: {:?}",
+            db.label,
+            report.findings
+        );
+        assert_eq!(report.findings[0].subject, subject);
+        assert!(
+            report.findings[0].problem.contains("stored files are []"),
+            "{}",
+            report.findings[0].problem
+        );
+        db.finish().await;
+    }
+    Ok(())
+}

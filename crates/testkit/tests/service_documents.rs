@@ -104,7 +104,10 @@ async fn laws_import_is_idempotent_and_corrections_become_versions() -> anyhow::
         // The bytes downloaded for version 1 are recognised as exactly that version.
         let matches = s.verify_document_file(&v1_bytes).await?;
         assert_eq!(matches.len(), 1);
-        assert_eq!((matches[0].0.as_str(), matches[0].1), ("lrb-test000001", 1));
+        assert_eq!(
+            (matches[0].external_id.as_str(), matches[0].version),
+            ("lrb-test000001", 1)
+        );
         assert!(s.verify_document_file(b"something else").await?.is_empty());
         let entries = s.log_entries(0, 1000).await?;
         let last = String::from_utf8(entries.last().expect("entries").1.clone())?;

@@ -1335,6 +1335,8 @@ pub(crate) struct VerifyMatch {
     pub version: i64,
     pub published: String,
     pub state_label: &'static str,
+    /// Set when the file is one of the version's attachments rather than its content.
+    pub attachment_filename: Option<String>,
 }
 
 #[derive(Template)]
@@ -1398,17 +1400,21 @@ async fn verify_upload(
         .verify_document_file(&bytes)
         .await?
         .into_iter()
-        .map(
-            |(external_id, version, published, state_code)| VerifyMatch {
-                href: format!("{}?version={version}", document_href(&external_id)),
-                external_id,
-                version,
-                published: published
-                    .and_then(|t| t.format(&Rfc3339).ok())
-                    .unwrap_or_default(),
-                state_label: state_label(&base, &state_code),
-            },
-        )
+        .map(|found| VerifyMatch {
+            href: format!(
+                "{}?version={}",
+                document_href(&found.external_id),
+                found.version
+            ),
+            external_id: found.external_id,
+            version: found.version,
+            published: found
+                .published_at
+                .and_then(|t| t.format(&Rfc3339).ok())
+                .unwrap_or_default(),
+            state_label: state_label(&base, &found.state),
+            attachment_filename: found.attachment_filename,
+        })
         .collect();
     render(VerifyPage {
         base,
