@@ -6,7 +6,11 @@
 //! in `../shared/eval/`). `PER.NAM` entities are names the policy should redact; `PER.NOM`,
 //! `ORG.*`, `GPE.*` and `LOC.*` are not personal data and must not be touched.
 //!
-//! Usage: `cargo run --release -p gongkai-domain --example ner_eval -- FILE [--errors]`.
+//! Usage: `cargo run --release -p gongkai-domain --example ner_eval -- FILE [--errors]
+//! [--predictions RUN.jsonl]`. With `--predictions`, the spans are read from the output of
+//! `gongkai redact --jsonl FILE` (which adds the named-entity model's names when it is
+//! installed) instead of being computed here with the rules alone, and no throughput is
+//! measured.
 //! `--errors` also prints the misses and the wrong redactions, for analysis only: names seen
 //! there must never be copied into the dictionaries (the scores that count are measured on a
 //! held-out set). This tool reads files and the clock, which the domain's `src` never does.
@@ -63,6 +67,53 @@ fn parse_line(line: &str) -> Result<Example, String> {
     Ok(Example { id, text, entities })
 }
 
+/// Reads the lines `{"id":…,"spans":[{"start","end","category"}]}` that `gongkai redact
+/// --jsonl` prints, by id.
+fn read_predictions(
+    path: &str,
+) -> Result<std::collections::HashMap<String, Vec<RedactionSpan>>, String> {
+    let content = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let mut by_id = std::collections::HashMap::new();
+    for (number, line) in content
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", number + 1))?;
+        let id = match &value["id"] {
+            serde_json::Value::String(id) => id.clone(),
+            other => other.to_string(),
+        };
+        let mut spans = Vec::new();
+        for span in value["spans"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+            let offset = |key: &str| {
+                span[key]
+                    .as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or(format!("{path}:{}: a span without {key}", number + 1))
+            };
+            let category = span["category"]
+                .as_str()
+                .and_then(Category::parse)
+                .ok_or(format!(
+                    "{path}:{}: a span without a known category",
+                    number + 1
+                ))?;
+            spans.push(RedactionSpan {
+                start: offset("start")?,
+                end: offset("end")?,
+                category,
+                confidence_percent: 100,
+                reason: String::new(),
+                ground: gongkai_domain::redaction::Ground::PersonalPrivacy,
+            });
+        }
+        by_id.insert(id, spans);
+    }
+    Ok(by_id)
+}
+
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
@@ -74,9 +125,26 @@ fn slice(text: &str, start: usize, end: usize) -> String {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_errors = args.iter().any(|a| a == "--errors");
-    let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: ner_eval FILE.jsonl [--errors]");
+    let predictions_path = args
+        .iter()
+        .position(|a| a == "--predictions")
+        .and_then(|i| args.get(i + 1));
+    let Some(path) = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && Some(*a) != predictions_path.filter(|_| *i > 0))
+        .map(|(_, a)| a)
+    else {
+        eprintln!("usage: ner_eval FILE.jsonl [--errors] [--predictions RUN.jsonl]");
         return ExitCode::from(2);
+    };
+    let predictions = match predictions_path.map(|p| read_predictions(p)) {
+        None => None,
+        Some(Ok(predictions)) => Some(predictions),
+        Some(Err(error)) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
     };
     let content = match std::fs::read_to_string(path) {
         Ok(content) => content,
@@ -110,7 +178,10 @@ fn main() -> ExitCode {
     let mut non_person_wrongly_redacted = 0usize;
     let mut spans_by_category = std::collections::BTreeMap::<&str, usize>::new();
     for example in &examples {
-        let spans: Vec<RedactionSpan> = spans_to_redact(&example.text);
+        let spans: Vec<RedactionSpan> = match &predictions {
+            Some(predictions) => predictions.get(&example.id).cloned().unwrap_or_default(),
+            None => spans_to_redact(&example.text),
+        };
         for span in &spans {
             *spans_by_category.entry(span.category.code()).or_default() += 1;
         }
@@ -201,7 +272,7 @@ fn main() -> ExitCode {
     // Throughput on one core: the whole file's texts, again and again, for a few seconds. The
     // first call builds the dictionaries and is left out.
     let total_bytes: usize = examples.iter().map(|e| e.text.len()).sum();
-    if total_bytes > 0 {
+    if total_bytes > 0 && predictions.is_none() {
         let _ = spans_to_redact(&examples[0].text);
         let started = Instant::now();
         let mut bytes_processed = 0usize;

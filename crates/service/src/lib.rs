@@ -20,6 +20,7 @@ mod datasets;
 mod demo;
 mod document_import;
 mod documents;
+mod entity_tagger;
 mod error;
 mod open_data;
 mod outbox;
@@ -28,6 +29,7 @@ mod publication_reminders;
 mod redaction;
 mod remedies;
 mod reminders;
+mod repeat_applications;
 mod report;
 mod search;
 mod staff;
@@ -48,6 +50,7 @@ pub use datasets::*;
 pub use demo::{DEMO_PASSWORD, DemoAccount, demo_accounts};
 pub use document_import::*;
 pub use documents::*;
+pub use entity_tagger::{EntityTagger, EntityTaggerError};
 pub use error::{ServiceError, ServiceResult};
 pub use gongkai_notify::{Mailer, SmtpSettings};
 pub use gongkai_search;
@@ -61,6 +64,7 @@ pub use publication_reminders::*;
 pub use redaction::*;
 pub use remedies::*;
 pub use reminders::*;
+pub use repeat_applications::*;
 pub use report::*;
 pub use search::SearchState;
 pub use staff::*;
@@ -125,6 +129,9 @@ pub struct Services {
     /// This process's search index (each process has its own, following the database's
     /// change records); `None` in tools that do not search.
     pub(crate) search: Option<std::sync::Arc<SearchState>>,
+    /// The named-entity model the redaction detectors consult; `None` where none is
+    /// installed (the rules work alone).
+    pub(crate) entity_tagger: Option<EntityTagger>,
 }
 
 impl Services {
@@ -134,7 +141,19 @@ impl Services {
             clock,
             config,
             search: None,
+            entity_tagger: None,
         }
+    }
+
+    /// Lets the redaction detectors consult a named-entity model.
+    pub fn with_entity_tagger(mut self, tagger: EntityTagger) -> Services {
+        self.entity_tagger = Some(tagger);
+        self
+    }
+
+    /// Whether a named-entity model is loaded, for the admin page.
+    pub fn has_entity_tagger(&self) -> bool {
+        self.entity_tagger.is_some()
     }
 
     /// The installation's secret for signing CSRF tokens. It is created on first start and

@@ -16,7 +16,7 @@ use gongkai_domain::account::Role;
 use gongkai_domain::form::FormProblems;
 use gongkai_domain::redaction::{
     Category, Decision, Ground, MaskStyle, RedactionPolicy, RedactionSpan, apply_redactions,
-    decide, detect, spans_to_redact,
+    decide, detect, spans_to_redact_with_entities,
 };
 use gongkai_store::{
     RedactionLogInsert, RedactionLogRow, RedactionReviewRow, RedactionReviewSummaryRow,
@@ -145,7 +145,9 @@ pub struct KeptSpan {
 
 /// The spans of `text` that the default policy keeps on purpose and its public facts, in text
 /// order. Recomputed from the stored original text with the same pure detectors and policy the
-/// review was created with, so nothing extra is stored.
+/// review was created with, so nothing extra is stored. The named-entity model is not run
+/// again for this: what the policy keeps is decided by the cue words (局长, 法定代表人, 签发人)
+/// and the public-fact patterns, which the rules find by themselves.
 pub fn kept_spans(text: &str) -> Vec<KeptSpan> {
     let findings = detect(text);
     let mut kept: Vec<KeptSpan> = decide(&findings, &RedactionPolicy::default())
@@ -170,6 +172,23 @@ pub fn kept_spans(text: &str) -> Vec<KeptSpan> {
         .collect();
     kept.sort_by_key(|k| (k.start_char, k.end_char));
     kept
+}
+
+impl Services {
+    /// The spans the default policy would redact in `text`: the rules, with the named-entity
+    /// model's persons, places and organisations when one is loaded. The model costs about a
+    /// second per 10,000 characters, so it runs on the blocking pool.
+    pub async fn redaction_suggestions(&self, text: String) -> ServiceResult<Vec<RedactionSpan>> {
+        let tagger = self.entity_tagger.clone();
+        tokio::task::spawn_blocking(move || {
+            let entities = tagger
+                .map(|tagger| tagger.entities(&text))
+                .unwrap_or_default();
+            spans_to_redact_with_entities(&text, &entities)
+        })
+        .await
+        .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("redaction detectors: {e}")))
+    }
 }
 
 impl RedactionReviewView {
@@ -496,7 +515,7 @@ impl Services {
         if !problems.is_empty() {
             return Err(ServiceError::Invalid(problems));
         }
-        let suggestions = spans_to_redact(&text);
+        let suggestions = self.redaction_suggestions(text.clone()).await?;
         let now = self.clock.now();
         let review_id = Uuid::now_v7();
         let (application_id, document_id) = match subject {

@@ -728,6 +728,47 @@ impl Db {
     }
 }
 
+/// The most answered applications of one applicant at one agency that the repeat check
+/// (Art. 36(6)) reads; a bound of our choosing, so that a prolific applicant's history cannot
+/// make one staff page slow. The newest are read first, as they are the likeliest repeats.
+pub const ANSWERED_APPLICATIONS_OF_APPLICANT_MAX: i64 = 500;
+
+impl Db {
+    /// One applicant's applications to one agency that were answered (the reply issued,
+    /// delivered or archived), created no later than `created_on_or_before`, other than
+    /// `except_id`, newest first. It reads through the `applications_applicant` index and is
+    /// bounded to that applicant: the repeat check of Art. 36(6) compares only these.
+    pub async fn answered_applications_of_applicant(
+        &self,
+        applicant_account_id: Uuid,
+        agency_id: Uuid,
+        except_id: Uuid,
+        created_on_or_before: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<ApplicationRow>> {
+        use gongkai_domain::application::Stage;
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications \
+             WHERE applicant_account_id = $1 AND agency_id = $2 AND id <> $3 \
+             AND created_at <= $4 AND stage IN ($5, $6, $7) \
+             ORDER BY created_at DESC, id DESC LIMIT $8"
+        );
+        Ok(db_run!(self, |p| sqlx::query_as::<_, ApplicationRow>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
+        .bind(applicant_account_id)
+        .bind(agency_id)
+        .bind(except_id)
+        .bind(created_on_or_before)
+        .bind(Stage::Issued.code())
+        .bind(Stage::Delivered.code())
+        .bind(Stage::Archived.code())
+        .bind(limit.clamp(1, ANSWERED_APPLICATIONS_OF_APPLICANT_MAX))
+        .fetch_all(p)
+        .await)?)
+    }
+}
+
 /// Whether `stages` names exactly the open stages of the domain.
 fn is_every_open_stage(stages: &[String]) -> bool {
     use gongkai_domain::application::Stage;

@@ -328,6 +328,8 @@ async fn administrator_manages_agencies_departments_and_staff() -> anyhow::Resul
         let admin = app.get("/admin").await?;
         assert_eq!(admin.status, 200);
         assert!(admin.body.contains("示范县人民政府"));
+        // These services were made without the named-entity model: the page says so.
+        assert!(admin.body.contains("脱敏建议：仅用规则"), "{}", admin.body);
         let city = app.services.agency_by_slug("demo-city").await?;
         let created = app
             .post_form(

@@ -90,6 +90,7 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebE
             || actor.has_role(Role::SystemAdministrator),
         may_view_security_log: actor.is_installation_administrator()
             || actor.has_role(Role::Auditor),
+        redaction_model_loaded: state.services.has_entity_tagger(),
     })
 }
 

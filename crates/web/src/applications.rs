@@ -1028,7 +1028,7 @@ pub(crate) async fn application_view_page(
         })
         .collect();
     let prereview = if is_staff_view {
-        Some(prereview_view(state, lang, &row.information_description).await)
+        Some(prereview_view(state, lang, actor, row).await)
     } else {
         None
     };
@@ -1159,15 +1159,19 @@ fn parse_id(raw: &str) -> Result<Uuid, WebError> {
 }
 
 /// The pre-review of an application's description (a pure first reading from
-/// `gongkai_domain::prereview`) and up to three published articles that may already answer
-/// it. A search failure only leaves the list empty: the page must still show.
+/// `gongkai_domain::prereview`), up to three published articles that may already answer it,
+/// and the same applicant's earlier answered applications that it may repeat (Art. 36(6)). A
+/// failure of the search or of the repeat check only leaves its list empty: the page must
+/// still show.
 async fn prereview_view(
     state: &AppState,
     lang: Lang,
-    description: &str,
+    actor: &Actor,
+    row: &ApplicationRow,
 ) -> crate::templates::PrereviewView {
     use gongkai_domain::prereview::{ApplicationKind, classify_application};
     use gongkai_service::gongkai_search::{Granularity, SearchRequest};
+    let description = row.information_description.as_str();
     let classification = classify_application(description);
     let kind = match classification.kind {
         ApplicationKind::InformationRequest => {
@@ -1235,11 +1239,35 @@ async fn prereview_view(
             .collect(),
         Err(_) => Vec::new(),
     };
+    let repeats = match state
+        .services
+        .earlier_similar_applications(actor, row.id)
+        .await
+    {
+        Ok(candidates) => candidates
+            .into_iter()
+            .map(|c| crate::templates::RepeatCandidateView {
+                href: format!("/applications/{}", c.application_id),
+                receipt_number: c.receipt_number,
+                similarity_percent: c.similarity_percent,
+                reply_kind: reply_kind_label(lang, &c.reply_kind_code),
+                replied_on: c
+                    .replied_on
+                    .map(format_iso_date)
+                    .unwrap_or_else(|| pick(lang, "日期不详", "date unknown").to_string()),
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, application = %row.id, "repeat check failed");
+            Vec::new()
+        }
+    };
     crate::templates::PrereviewView {
         kind,
         kind_code: classification.kind.code(),
         reasons,
         published,
+        repeats,
     }
 }
 

@@ -306,6 +306,8 @@ pub(crate) struct AdminIndexPage {
     pub agencies: Vec<AdminAgencyRow>,
     pub may_create_top_level: bool,
     pub may_view_security_log: bool,
+    /// Whether the redaction detectors consult the named-entity model in this process.
+    pub redaction_model_loaded: bool,
 }
 
 pub(crate) struct Choice {
@@ -614,6 +616,18 @@ pub(crate) struct PrereviewView {
     pub kind_code: &'static str,
     pub reasons: Vec<String>,
     pub published: Vec<(String, String)>,
+    /// The same applicant's earlier answered applications that this one may repeat
+    /// (Art. 36(6)), most similar first.
+    pub repeats: Vec<RepeatCandidateView>,
+}
+
+/// One earlier application that the one in hand may repeat, as the pre-review lists it.
+pub(crate) struct RepeatCandidateView {
+    pub href: String,
+    pub receipt_number: String,
+    pub similarity_percent: u8,
+    pub reply_kind: String,
+    pub replied_on: String,
 }
 
 pub(crate) struct AttachmentView {

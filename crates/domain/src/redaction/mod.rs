@@ -204,6 +204,25 @@ pub struct Findings {
     pub public_facts: Vec<PublicFact>,
 }
 
+/// What a statistical tagger says a span of the text is. The tagger (a named-entity model) runs
+/// in an adapter, which loads its files; this module only weighs what it says, so that it stays
+/// pure and works, with its rules alone, when no model is installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaggedEntityKind {
+    Person,
+    Place,
+    Organisation,
+    Time,
+}
+
+/// A span a tagger labelled, with offsets in Unicode scalar values, end-exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaggedEntity {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TaggedEntityKind,
+}
+
 /// Runs every detector over `text`. Candidates that overlap a public fact are dropped, and of
 /// overlapping candidates the one with the higher confidence (then the longer one) wins, so the
 /// result is a clean list that staff can review span by span.
@@ -211,6 +230,14 @@ pub struct Findings {
 /// Texts longer than [`TEXT_LENGTH_MAX_BYTES`] are examined up to that limit only; callers split
 /// long documents first.
 pub fn detect(text: &str) -> Findings {
+    detect_with_entities(text, &[])
+}
+
+/// [`detect`], with the entities a tagger found in the same text: its person names become
+/// candidates (through the same filters and role cues as the rules' own), and a rule's guess
+/// that the tagger reads as a place, an organisation or a time is dropped. Entities outside
+/// the text are ignored.
+pub fn detect_with_entities(text: &str, entities: &[TaggedEntity]) -> Findings {
     let text = truncate_to_limit(text);
     let chars: Vec<char> = text.chars().collect();
     let public_facts = numbers::public_facts(&chars);
@@ -220,7 +247,12 @@ pub fn detect(text: &str) -> Findings {
     patterns::detect_documents(&chars, &mut candidates);
     patterns::detect_plates(&chars, &mut candidates);
     address::detect_addresses(&chars, &mut candidates);
-    names::detect_names(text, &chars, &mut candidates);
+    let entities: Vec<TaggedEntity> = entities
+        .iter()
+        .copied()
+        .filter(|entity| entity.start < entity.end && entity.end <= chars.len())
+        .collect();
+    names::detect_names(text, &chars, &entities, &mut candidates);
     let detections = resolve_overlaps(candidates, &public_facts);
     Findings {
         detections,
@@ -231,7 +263,12 @@ pub fn detect(text: &str) -> Findings {
 /// The evaluation interface of issue 7: the spans the default policy would redact in `text`,
 /// sorted by start, non-overlapping, offsets in Unicode scalar values, end-exclusive.
 pub fn spans_to_redact(text: &str) -> Vec<RedactionSpan> {
-    let findings = detect(text);
+    spans_to_redact_with_entities(text, &[])
+}
+
+/// [`spans_to_redact`] with a tagger's entities (see [`detect_with_entities`]).
+pub fn spans_to_redact_with_entities(text: &str, entities: &[TaggedEntity]) -> Vec<RedactionSpan> {
+    let findings = detect_with_entities(text, entities);
     decide(&findings, &RedactionPolicy::default())
         .into_iter()
         .filter_map(|decision| match decision {

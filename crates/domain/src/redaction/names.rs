@@ -28,7 +28,7 @@ use super::lexicon::{
     name_cue_after, name_cue_before, official_cue_before, org_or_place_suffix_at,
     surname_length_at,
 };
-use super::{Category, Detection};
+use super::{Category, Detection, TaggedEntity, TaggedEntityKind};
 
 /// The segmenter with its built-in dictionary, built once on first use (the dictionary is
 /// compiled into the binary by jieba-rs; nothing is read from disk).
@@ -64,8 +64,23 @@ impl Token {
     }
 }
 
-/// Finds person names in `text`, whose characters are `chars`.
-pub(crate) fn detect_names(text: &str, chars: &[char], out: &mut Vec<Detection>) {
+/// How sure a tagger's person name is taken to be: above the rules' guesses from the shape of a
+/// word (a trained model reads the context they ignore), below a name right after a cue word
+/// such as 申请人, which also carries the role the policy needs.
+const TAGGED_PERSON_CONFIDENCE_PERCENT: u8 = 72;
+
+/// The rules' guesses that a tagger's place, organisation or time overrules: guesses from the
+/// shape of a word score below this; a name after a cue word (85) stands.
+const OVERRULABLE_BELOW_PERCENT: u8 = 80;
+
+/// Finds person names in `text`, whose characters are `chars`, with the entities a tagger found
+/// in it (none when no model is installed).
+pub(crate) fn detect_names(
+    text: &str,
+    chars: &[char],
+    entities: &[TaggedEntity],
+    out: &mut Vec<Detection>,
+) {
     let tokens: Vec<Token> = SEGMENTER
         .cut(text, false)
         .into_iter()
@@ -87,6 +102,29 @@ pub(crate) fn detect_names(text: &str, chars: &[char], out: &mut Vec<Detection>)
         }
     }
     handles(chars, &mut candidates);
+    // A guess from the shape of a word that the tagger reads as a place, an organisation or a
+    // date (周口, 高新区, 明天) is dropped; the tagger's own person names join the candidates.
+    candidates.retain(|candidate| {
+        candidate.confidence_percent >= OVERRULABLE_BELOW_PERCENT
+            || !entities.iter().any(|entity| {
+                entity.kind != TaggedEntityKind::Person
+                    && entity.start < candidate.end
+                    && candidate.start < entity.end
+            })
+    });
+    for entity in entities {
+        // A single character is a surname said alone (老李) or a tagging slip, never enough
+        // to name someone.
+        if entity.kind != TaggedEntityKind::Person || entity.end - entity.start < 2 {
+            continue;
+        }
+        candidates.push(person(
+            entity.start,
+            entity.end,
+            TAGGED_PERSON_CONFIDENCE_PERCENT,
+            "姓名：命名实体模型识别为人名".to_owned(),
+        ));
+    }
     for mut candidate in candidates {
         if !passes_filters(chars, &candidate) {
             continue;

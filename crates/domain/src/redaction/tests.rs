@@ -312,6 +312,66 @@ fn names_after_cues_are_redacted_and_officials_are_kept() {
     }
 }
 
+fn tagged(text: &str, needle: &str, kind: TaggedEntityKind) -> TaggedEntity {
+    let (start, end) = char_offsets_of(text, needle);
+    TaggedEntity { start, end, kind }
+}
+
+fn persons_redacted(text: &str, entities: &[TaggedEntity]) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    spans_to_redact_with_entities(text, entities)
+        .into_iter()
+        .filter(|span| span.category == Category::Person)
+        .map(|span| chars[span.start..span.end].iter().collect())
+        .collect()
+}
+
+#[test]
+fn a_taggers_entities_add_names_and_overrule_shape_guesses_but_not_the_policy() {
+    // A name no rule finds (no cue, a foreign transliteration) comes from the tagger.
+    let text = "昨天看到奥巴马在台上讲话";
+    assert!(persons_redacted(text, &[]).is_empty());
+    assert_eq!(
+        persons_redacted(text, &[tagged(text, "奥巴马", TaggedEntityKind::Person)]),
+        ["奥巴马"]
+    );
+    // The tagger's exact span replaces a shorter guess from the shape of the word.
+    let text = "今天和林志强一起吃饭";
+    assert_eq!(
+        persons_redacted(text, &[tagged(text, "林志强", TaggedEntityKind::Person)]),
+        ["林志强"]
+    );
+    // A shape guess the tagger reads as a place is dropped; a name after a cue word stands.
+    let text = "周末去钱塘江边";
+    assert_eq!(persons_redacted(text, &[]), ["钱塘江"], "the rules' guess");
+    let place = [tagged(text, "钱塘江", TaggedEntityKind::Place)];
+    assert!(
+        persons_redacted(text, &place).is_empty(),
+        "{:?}",
+        persons_redacted(text, &place)
+    );
+    let text = "申请人：张伟，身份证号";
+    let wrong = [tagged(text, "张伟", TaggedEntityKind::Organisation)];
+    assert_eq!(persons_redacted(text, &wrong), ["张伟"]);
+    // The tagger's names pass the same filters and the same policy: a generic word is not a
+    // name, and an official named with the office stays visible.
+    let text = "妈妈说今天不回来";
+    assert!(persons_redacted(text, &[tagged(text, "妈妈", TaggedEntityKind::Person)]).is_empty());
+    let text = "局长赵明签发";
+    assert!(persons_redacted(text, &[tagged(text, "赵明", TaggedEntityKind::Person)]).is_empty());
+    // A single character is never enough, and entities outside the text are ignored.
+    let text = "老李来了";
+    let entities = [
+        tagged(text, "李", TaggedEntityKind::Person),
+        TaggedEntity {
+            start: 3,
+            end: 99,
+            kind: TaggedEntityKind::Person,
+        },
+    ];
+    assert!(persons_redacted(text, &entities).is_empty());
+}
+
 #[test]
 fn generic_mentions_and_places_are_not_names() {
     for text in [
