@@ -359,6 +359,30 @@ fn audit_query(select: &str, column: &str, count: usize) -> String {
 }
 
 impl Db {
+    /// Brings the log's tables to the state the database's own maintenance reaches after a
+    /// bulk load (benchmarks only): on PostgreSQL `VACUUM (ANALYZE)` of both tables and a
+    /// `CHECKPOINT`, which autovacuum and the checkpointer would otherwise run in the middle of
+    /// the measurement; on SQLite a checkpoint of the write-ahead log.
+    pub async fn settle_log_after_bulk_load(&self) -> StoreResult<()> {
+        match self {
+            Db::Postgres(pool) => {
+                for statement in [
+                    "VACUUM (ANALYZE) tlog_entries",
+                    "VACUUM (ANALYZE) tlog_hashes",
+                    "CHECKPOINT",
+                ] {
+                    sqlx::query(statement).execute(pool).await?;
+                }
+            }
+            Db::Sqlite(pool) => {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// The entries with `start <= index < end`, in index order, without the page limit of
     /// [`Db::tlog_entries`]: `gongkai audit` reads the whole log in large pages.
     pub async fn tlog_entries_between(
