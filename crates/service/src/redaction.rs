@@ -477,6 +477,62 @@ impl Services {
         })
     }
 
+    /// The files of a document whose extracted text a review can start from (a document's
+    /// attachments go out with it, so their personal data needs the same review); none for an
+    /// application, whose uploads keep no extracted text.
+    pub async fn redaction_attachment_sources(
+        &self,
+        actor: &Actor,
+        subject: RedactionSubject,
+    ) -> ServiceResult<Vec<gongkai_store::DocumentAttachmentRow>> {
+        let (agency_id, _, _) = self.redaction_subject(actor, subject).await?;
+        if self.roles_in_agency(actor, agency_id).is_empty() {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(match subject {
+            RedactionSubject::Application(_) => Vec::new(),
+            RedactionSubject::Document(id) => self.db.document_attachments(id).await?,
+        })
+    }
+
+    /// Starts a review of the text extracted from one of the document's files (see
+    /// [`Services::create_redaction_review`]); the title defaults to the file's name. A file
+    /// whose text could not be extracted is refused with `attachment_has_no_text` on `source`:
+    /// its personal data must then be reviewed on paper or from a text pasted by hand.
+    pub async fn create_redaction_review_of_attachment(
+        &self,
+        actor: &Actor,
+        subject: RedactionSubject,
+        title: &str,
+        attachment_id: Uuid,
+    ) -> ServiceResult<Uuid> {
+        let RedactionSubject::Document(document_id) = subject else {
+            return Err(ServiceError::NotFound);
+        };
+        let (agency_id, _, _) = self.redaction_subject(actor, subject).await?;
+        if !self.may_edit_redaction(actor, agency_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let (row, text) = self
+            .db
+            .document_attachment_with_text(attachment_id)
+            .await?
+            .filter(|(row, _)| row.document_id == document_id)
+            .ok_or(ServiceError::NotFound)?;
+        if text.trim().is_empty() {
+            let mut problems = FormProblems::new();
+            problems.add("source", "attachment_has_no_text");
+            return Err(ServiceError::Invalid(problems));
+        }
+        let title = if title.trim().is_empty() {
+            format!("附件 {}", row.filename)
+        } else {
+            title.to_string()
+        };
+        self.create_redaction_review(actor, subject, &title, &text)
+            .await
+    }
+
     /// Starts a review of `text` (or, when it is blank, of the subject's own text): runs the
     /// detectors and the default policy and stores every span the policy would redact as an
     /// undecided suggestion.

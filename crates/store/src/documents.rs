@@ -1079,6 +1079,29 @@ impl Db {
         })?)
     }
 
+    /// One attachment's metadata with the text extracted from it (redaction reviews start from
+    /// it).
+    pub async fn document_attachment_with_text(
+        &self,
+        attachment_id: Uuid,
+    ) -> StoreResult<Option<(DocumentAttachmentRow, String)>> {
+        #[derive(sqlx::FromRow)]
+        struct Found {
+            #[sqlx(flatten)]
+            row: DocumentAttachmentRow,
+            extracted_text: String,
+        }
+        let found = db_run!(self, |p| {
+            sqlx::query_as::<_, Found>(sqlx::AssertSqlSafe(format!(
+                "SELECT {ATTACHMENT_COLUMNS}, extracted_text FROM document_attachments WHERE id = $1"
+            )))
+            .bind(attachment_id)
+            .fetch_optional(p)
+            .await
+        })?;
+        Ok(found.map(|f| (f.row, f.extracted_text)))
+    }
+
     /// File names and extracted texts of the attachments added up to `version`, for search.
     pub async fn document_attachment_texts(
         &self,

@@ -399,3 +399,141 @@ async fn staff_review_spans_and_release_only_the_confirmed_text() -> anyhow::Res
     }
     Ok(())
 }
+
+/// A minimal DOCX (stored ZIP entries) with these paragraphs.
+fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    gongkai_service::zip_stored(&[
+        (
+            "[Content_Types].xml".to_string(),
+            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
+        ),
+        ("word/document.xml".to_string(), document.into_bytes()),
+    ])
+}
+
+#[tokio::test]
+async fn a_review_starts_from_the_text_of_a_documents_file() -> anyhow::Result<()> {
+    for db in all_databases().await? {
+        let s = services(&db.db);
+        s.seed_demo_if_empty().await?;
+        let clerk = actor(&s, "clerk@demo.gongkai.cn").await?;
+        let city = s.agency_by_slug("demo-city").await?.id;
+        let input = gongkai_domain::publication::MetadataInput {
+            title: "示范市信访事项处理情况".into(),
+            summary: "处理情况。".into(),
+            issuer: "示范市信访局".into(),
+            topic: "信访".into(),
+            genre: "通知".into(),
+            validity: "effective".into(),
+            body: "处理情况详见附件。".into(),
+            ..Default::default()
+        };
+        let (external_id, version) = s
+            .create_document_draft(
+                &clerk,
+                &gongkai_service::DraftRequest {
+                    agency_id: city,
+                    existing_external_id: None,
+                    catalog_code: None,
+                    formed_on: None,
+                    input: &input,
+                    change_note: "",
+                },
+            )
+            .await?;
+        let with_text = s
+            .add_document_attachment(
+                &clerk,
+                &external_id,
+                version,
+                "处理情况表.docx",
+                &docx(&["来信人李秀英，联系电话13900139000，反映噪声问题。"]),
+            )
+            .await?;
+        let without_text = s
+            .add_document_attachment(&clerk, &external_id, version, "空白.docx", &docx(&[]))
+            .await?;
+        assert_eq!(without_text.text_status, "empty");
+
+        let mut app = TestApp::new(services(&db.db)).await?;
+        app.login("clerk@demo.gongkai.cn", DEMO_PASSWORD).await?;
+        let path = format!("/staff/redaction/documents/{external_id}");
+        let page = app.get(&path).await?;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("<select id=\"source\" name=\"source\""),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("附件：处理情况表.docx"));
+        assert!(page.body.contains("空白.docx（未提取到文字）"));
+
+        // Every wrong combination is named on the field it concerns.
+        let source = format!("attachment:{}", with_text.id);
+        let both = app
+            .post_form(
+                &path,
+                &[("source", &source), ("text", "另一段文字"), ("title", "")],
+            )
+            .await?;
+        assert_eq!(both.status, 422);
+        assert!(both.body.contains("请二选一"), "{}", both.body);
+        let empty_source = format!("attachment:{}", without_text.id);
+        let empty = app
+            .post_form(
+                &path,
+                &[("source", &empty_source), ("text", ""), ("title", "")],
+            )
+            .await?;
+        assert_eq!(empty.status, 422);
+        assert!(empty.body.contains("未能从该附件中提取文字"));
+        let bogus = app
+            .post_form(&path, &[("source", "attachment:not-a-uuid"), ("text", "")])
+            .await?;
+        assert_eq!(bogus.status, 422);
+        assert!(bogus.body.contains("请从列表中选择"));
+        let foreign = app
+            .post_form(
+                &path,
+                &[
+                    ("source", &format!("attachment:{}", Uuid::now_v7())),
+                    ("text", ""),
+                ],
+            )
+            .await?;
+        assert_eq!(foreign.status, 404);
+
+        // The file's text is reviewed: the caller's name and phone are suggested.
+        let created = app
+            .post_form(&path, &[("source", &source), ("text", ""), ("title", "")])
+            .await?;
+        assert_eq!(created.status, 303, "{}", created.body);
+        let review_id: Uuid = created
+            .location()
+            .and_then(|l| l.rsplit('/').next())
+            .expect("review location")
+            .parse()?;
+        let view = s.redaction_review(&clerk, review_id).await?;
+        assert_eq!(view.row.title, "附件 处理情况表.docx");
+        assert!(view.row.original_text.contains("反映噪声问题"));
+        let suggested: Vec<String> = view
+            .spans
+            .iter()
+            .map(|span| chars_of(&view.row.original_text, span.start_char, span.end_char))
+            .collect();
+        assert!(
+            suggested.contains(&"13900139000".to_string()),
+            "{suggested:?}"
+        );
+        assert!(suggested.contains(&"李秀英".to_string()), "{suggested:?}");
+        db.finish().await;
+    }
+    Ok(())
+}

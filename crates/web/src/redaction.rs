@@ -111,6 +111,14 @@ fn problem_message(code: &str) -> (&'static str, &'static str) {
             "occurs too often; enter a longer, more specific text",
         ),
         "choice_invalid" => ("请从列表中选择", "choose one of the options"),
+        "attachment_has_no_text" => (
+            "未能从该附件中提取文字（可能是扫描件），请粘贴文本或线下审查",
+            "no text could be extracted from this file (a scan?); paste its text or review it on paper",
+        ),
+        "text_and_attachment" => (
+            "请二选一：粘贴文本，或选择一个附件",
+            "either paste a text or choose a file, not both",
+        ),
         "redaction_undecided_spans" => (
             "还有未处理的建议：每个建议都须采纳或驳回后才能确认",
             "some suggestions are undecided: accept or reject each before confirming",
@@ -134,6 +142,7 @@ fn field_label(field: &str) -> (&'static str, &'static str) {
         "ground" => ("理由", "Ground"),
         "mask_style" => ("遮盖方式", "Masking"),
         "span" => ("片段", "Span"),
+        "source" => ("审查对象", "What to review"),
         _ => ("审查", "Review"),
     }
 }
@@ -156,6 +165,12 @@ fn shown_problems(lang: Lang, problems: &FormProblems) -> Problems {
             .collect(),
         prefix: "",
     }
+}
+
+fn one_problem(field: &'static str, code: &'static str) -> FormProblems {
+    let mut problems = FormProblems::new();
+    problems.add(field, code);
+    problems
 }
 
 /// The problems of a rejected change, or the error itself when it is no form problem.
@@ -239,6 +254,14 @@ pub(crate) struct ReviewListPage {
     pub reviews: Vec<ReviewListEntry>,
     pub title_value: String,
     pub text_value: String,
+    /// The document's files whose extracted text a review can start from.
+    pub sources: Vec<SourceChoice>,
+}
+
+pub(crate) struct SourceChoice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 async fn list_page(
@@ -248,9 +271,33 @@ async fn list_page(
     problems: Problems,
     title_value: String,
     text_value: String,
+    source_value: String,
 ) -> Result<ReviewListPage, WebError> {
     let actor = ctx.require_actor()?;
     let reviews = state.services.redaction_reviews_of(actor, subject).await?;
+    let sources = state
+        .services
+        .redaction_attachment_sources(actor, subject)
+        .await?
+        .into_iter()
+        .map(|file| {
+            let value = format!("attachment:{}", file.id);
+            let no_text = file.text_status != "extracted";
+            SourceChoice {
+                selected: value == source_value,
+                label: if no_text {
+                    format!(
+                        "{}{}",
+                        file.filename,
+                        pick(ctx.lang, ("（未提取到文字）", " (no text extracted)"))
+                    )
+                } else {
+                    file.filename
+                },
+                value,
+            }
+        })
+        .collect();
     let base = Base::titled(
         ctx,
         pick(ctx.lang, ("脱敏审查", "Redaction review")).to_string(),
@@ -287,6 +334,7 @@ async fn list_page(
             .collect(),
         title_value,
         text_value,
+        sources,
         base,
     })
 }
@@ -303,6 +351,7 @@ async fn application_reviews(
             &ctx,
             subject,
             Problems::default(),
+            String::new(),
             String::new(),
             String::new(),
         )
@@ -324,6 +373,7 @@ async fn document_reviews(
             Problems::default(),
             String::new(),
             String::new(),
+            String::new(),
         )
         .await?,
     )
@@ -337,11 +387,41 @@ async fn create(
 ) -> Result<Response, WebError> {
     let actor = ctx.require_actor()?;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
-    match state
-        .services
-        .create_redaction_review(actor, subject, &field("title"), &field("text"))
-        .await
-    {
+    let source = field("source");
+    let created = match source.strip_prefix("attachment:") {
+        None if source.is_empty() => {
+            state
+                .services
+                .create_redaction_review(actor, subject, &field("title"), &field("text"))
+                .await
+        }
+        None => Err(ServiceError::Invalid(one_problem(
+            "source",
+            "choice_invalid",
+        ))),
+        Some(_) if !field("text").trim().is_empty() => Err(ServiceError::Invalid(one_problem(
+            "text",
+            "text_and_attachment",
+        ))),
+        Some(raw) => match Uuid::parse_str(raw) {
+            Ok(attachment_id) => {
+                state
+                    .services
+                    .create_redaction_review_of_attachment(
+                        actor,
+                        subject,
+                        &field("title"),
+                        attachment_id,
+                    )
+                    .await
+            }
+            Err(_) => Err(ServiceError::Invalid(one_problem(
+                "source",
+                "choice_invalid",
+            ))),
+        },
+    };
+    match created {
         Ok(review_id) => {
             Ok(Redirect::to(&format!("/staff/redaction/reviews/{review_id}")).into_response())
         }
@@ -354,6 +434,7 @@ async fn create(
                 problems,
                 field("title"),
                 field("text"),
+                source.clone(),
             )
             .await?;
             let mut response = render(page)?;
