@@ -471,3 +471,44 @@ pub fn external_id_of(location: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A minimal DOCX (stored ZIP entries) whose body holds these paragraphs: enough for the text
+/// extractor and the content-type check, as tests of attachments need.
+pub fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    gongkai_service::zip_stored(&[
+        (
+            "[Content_Types].xml".to_string(),
+            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
+        ),
+        ("word/document.xml".to_string(), document.into_bytes()),
+    ])
+}
+
+/// Creates a new draft document of `agency_id` with this metadata (no catalog item, formed
+/// today) and returns its external id and version.
+pub async fn draft_document(
+    s: &Services,
+    actor: &gongkai_service::Actor,
+    agency_id: uuid::Uuid,
+    input: &gongkai_domain::publication::MetadataInput,
+) -> anyhow::Result<(String, i64)> {
+    Ok(s.create_document_draft(
+        actor,
+        &gongkai_service::DraftRequest {
+            agency_id,
+            existing_external_id: None,
+            catalog_code: None,
+            formed_on: None,
+            input,
+            change_note: "",
+        },
+    )
+    .await?)
+}

@@ -5,26 +5,8 @@
 //! and changed content or a new file becomes a new version.
 
 use gongkai_service::{DocumentImportOptions, DocumentImportReport, Services};
-use gongkai_testkit::{all_databases, services};
+use gongkai_testkit::{all_databases, docx, services};
 use std::path::{Path, PathBuf};
-
-/// A minimal DOCX (stored ZIP entries) whose body holds these paragraphs.
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
-        .collect();
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    gongkai_service::zip_stored(&[
-        (
-            "[Content_Types].xml".to_string(),
-            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
-        ),
-        ("word/document.xml".to_string(), document.into_bytes()),
-    ])
-}
 
 /// A fresh folder with the import's files in it.
 fn folder(files: &[(&str, Vec<u8>)]) -> anyhow::Result<PathBuf> {

@@ -5,20 +5,9 @@
 
 use gongkai_domain::publication::MetadataInput;
 use gongkai_service::{DEMO_PASSWORD, DraftRequest, RequestOrigin, ServiceError, Services};
-use gongkai_testkit::{TestApp, all_databases, extract_input_value, services};
-
-fn docx(text: &str) -> Vec<u8> {
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"#
-    );
-    gongkai_service::zip_stored(&[
-        (
-            "[Content_Types].xml".to_string(),
-            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
-        ),
-        ("word/document.xml".to_string(), document.into_bytes()),
-    ])
-}
+use gongkai_testkit::{
+    TestApp, all_databases, docx, draft_document, extract_input_value, services,
+};
 
 async fn actor(s: &Services, email: &str) -> anyhow::Result<gongkai_service::Actor> {
     Ok(s.login(email, DEMO_PASSWORD, &RequestOrigin::default())
@@ -49,26 +38,14 @@ async fn staff_delete_draft_files_after_confirming_and_reviewed_files_stay() -> 
             body: "现将收费标准公布如下，详见附件。".into(),
             ..MetadataInput::default()
         };
-        let (external_id, version) = s
-            .create_document_draft(
-                &clerk,
-                &DraftRequest {
-                    agency_id: city,
-                    existing_external_id: None,
-                    catalog_code: None,
-                    formed_on: None,
-                    input: &input,
-                    change_note: "",
-                },
-            )
-            .await?;
+        let (external_id, version) = draft_document(&s, &clerk, city, &input).await?;
         let wrong = s
             .add_document_attachment(
                 &clerk,
                 &external_id,
                 version,
                 "错的文件.docx",
-                &docx("内部草稿，不应公开。"),
+                &docx(&["内部草稿，不应公开。"]),
             )
             .await?;
         let kept = s
@@ -77,7 +54,7 @@ async fn staff_delete_draft_files_after_confirming_and_reviewed_files_stay() -> 
                 &external_id,
                 version,
                 "收费标准.docx",
-                &docx("首小时免费。"),
+                &docx(&["首小时免费。"]),
             )
             .await?;
 

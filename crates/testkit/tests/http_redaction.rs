@@ -7,7 +7,7 @@
 
 use gongkai_domain::application_form::ApplicationInput;
 use gongkai_service::{Actor, DEMO_PASSWORD, RedactionSubject, RequestOrigin, Services};
-use gongkai_testkit::{TestApp, all_databases, pdf_text, services};
+use gongkai_testkit::{TestApp, all_databases, docx, draft_document, pdf_text, services};
 use uuid::Uuid;
 
 const MATERIAL: &str = "关于示范市某某建材有限公司行政处罚情况的说明\n\
@@ -400,24 +400,6 @@ async fn staff_review_spans_and_release_only_the_confirmed_text() -> anyhow::Res
     Ok(())
 }
 
-/// A minimal DOCX (stored ZIP entries) with these paragraphs.
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
-        .collect();
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    gongkai_service::zip_stored(&[
-        (
-            "[Content_Types].xml".to_string(),
-            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
-        ),
-        ("word/document.xml".to_string(), document.into_bytes()),
-    ])
-}
-
 #[tokio::test]
 async fn a_review_starts_from_the_text_of_a_documents_file() -> anyhow::Result<()> {
     for db in all_databases().await? {
@@ -435,19 +417,7 @@ async fn a_review_starts_from_the_text_of_a_documents_file() -> anyhow::Result<(
             body: "处理情况详见附件。".into(),
             ..Default::default()
         };
-        let (external_id, version) = s
-            .create_document_draft(
-                &clerk,
-                &gongkai_service::DraftRequest {
-                    agency_id: city,
-                    existing_external_id: None,
-                    catalog_code: None,
-                    formed_on: None,
-                    input: &input,
-                    change_note: "",
-                },
-            )
-            .await?;
+        let (external_id, version) = draft_document(&s, &clerk, city, &input).await?;
         let with_text = s
             .add_document_attachment(
                 &clerk,

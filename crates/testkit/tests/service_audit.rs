@@ -7,7 +7,7 @@
 use gongkai_domain::application::Command;
 use gongkai_domain::application_form::ApplicationInput;
 use gongkai_service::{DEMO_PASSWORD, Db, RequestOrigin, Services};
-use gongkai_testkit::{all_databases, services};
+use gongkai_testkit::{all_databases, docx, draft_document, services};
 
 fn form() -> ApplicationInput<'static> {
     ApplicationInput {
@@ -193,20 +193,6 @@ async fn the_audit_names_each_changed_milestone_version_and_tree_hash() -> anyho
     Ok(())
 }
 
-/// A minimal DOCX (stored ZIP entries) with one paragraph.
-fn docx(paragraph: &str) -> Vec<u8> {
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{paragraph}</w:t></w:r></w:p></w:body></w:document>"#
-    );
-    gongkai_service::zip_stored(&[
-        (
-            "[Content_Types].xml".to_string(),
-            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
-        ),
-        ("word/document.xml".to_string(), document.into_bytes()),
-    ])
-}
-
 #[tokio::test]
 async fn a_published_file_is_in_its_version_leaf_and_changing_it_is_reported() -> anyhow::Result<()>
 {
@@ -233,20 +219,8 @@ async fn a_published_file_is_in_its_version_leaf_and_changing_it_is_reported() -
             body: "现将本市公共停车场收费标准公布如下，详见附件。".into(),
             ..Default::default()
         };
-        let (external_id, version) = s
-            .create_document_draft(
-                &clerk,
-                &gongkai_service::DraftRequest {
-                    agency_id: city,
-                    existing_external_id: None,
-                    catalog_code: None,
-                    formed_on: None,
-                    input: &input,
-                    change_note: "",
-                },
-            )
-            .await?;
-        let file = docx("路内泊位首小时免费，超过部分每小时三元。");
+        let (external_id, version) = draft_document(&s, &clerk, city, &input).await?;
+        let file = docx(&["路内泊位首小时免费，超过部分每小时三元。"]);
         let digest = gongkai_service::sha256_hex(&file);
         s.add_document_attachment(&clerk, &external_id, version, "收费标准.docx", &file)
             .await?;
