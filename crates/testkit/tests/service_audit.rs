@@ -7,7 +7,7 @@
 use gongkai_domain::application::Command;
 use gongkai_domain::application_form::ApplicationInput;
 use gongkai_service::{DEMO_PASSWORD, Db, RequestOrigin, Services};
-use gongkai_testkit::{all_databases, docx, draft_document, services};
+use gongkai_testkit::{all_databases, demo_login, docx, draft_document, services};
 
 fn form() -> ApplicationInput<'static> {
     ApplicationInput {
@@ -199,15 +199,8 @@ async fn a_published_file_is_in_its_version_leaf_and_changing_it_is_reported() -
     for db in all_databases().await? {
         let s = services(&db.db);
         s.seed_demo_if_empty().await?;
-        let origin = RequestOrigin::default();
-        let clerk = s
-            .login("clerk@demo.gongkai.cn", DEMO_PASSWORD, &origin)
-            .await?
-            .actor;
-        let secrecy = s
-            .login("secrecy@demo.gongkai.cn", DEMO_PASSWORD, &origin)
-            .await?
-            .actor;
+        let clerk = demo_login(&s, "clerk@demo.gongkai.cn").await?;
+        let secrecy = demo_login(&s, "secrecy@demo.gongkai.cn").await?;
         let city = s.agency_by_slug("demo-city").await?.id;
         let input = gongkai_domain::publication::MetadataInput {
             title: "示范市公共停车场收费标准".into(),
