@@ -1,12 +1,18 @@
 //! Each extractor on a small file built here: a DOCX zipped by hand, an XLSX written by
-//! rust_xlsxwriter and a Chinese PDF typeset by gongkai-render and read back by `pdftotext`.
+//! rust_xlsxwriter, a Chinese PDF typeset by gongkai-render and read back by `pdftotext`, and
+//! a scan of that PDF (its page rendered by `pdftoppm` and wrapped as the only content of a
+//! hand-written PDF) read back by OCR.
 //!
-//! Without `pdftotext` or the CJK fonts the PDF test skips with a message, unless
-//! GONGKAI_REQUIRE_PDF_TOOLS is set (CI sets it), in which case it fails.
+//! Without `pdftotext`, `pdftoppm`, `tesseract` (with chi_sim) or the CJK fonts the PDF tests
+//! skip with a message, unless GONGKAI_REQUIRE_PDF_TOOLS is set (CI sets it), in which case
+//! they fail.
 
-use gongkai_extract::{ExtractError, Format, docx_text, extract_text, pdf_text, xlsx_text};
+use gongkai_extract::{
+    ExtractError, Extracted, Format, PdfLimits, TextSource, docx_text, extract_text, pdf_text,
+    xlsx_text,
+};
 use std::io::Write;
-use std::time::Duration;
+use std::path::PathBuf;
 
 fn docx_with_body(body_xml: &str) -> Vec<u8> {
     let document = format!(
@@ -42,7 +48,11 @@ fn docx_text_reads_paragraphs_tabs_and_breaks() {
         text,
         "关于做好政府信息公开工作的通知\n一、\t主动公开\n联系电话：\n010-12345678"
     );
-    assert_eq!(extract_text(Format::Docx, &bytes).expect("text"), text);
+    let extracted = extract_text(Format::Docx, &bytes).expect("text");
+    assert_eq!(
+        (extracted.text, extracted.source),
+        (text, TextSource::Embedded)
+    );
 }
 
 #[test]
@@ -84,13 +94,13 @@ fn pdf_tools_required() -> bool {
     std::env::var_os("GONGKAI_REQUIRE_PDF_TOOLS").is_some()
 }
 
-#[test]
-fn pdf_text_reads_chinese_through_pdftotext() {
+/// The fixture letter typeset by gongkai-render, or `None` (test skipped) without CJK fonts.
+fn letter_pdf() -> Option<Vec<u8>> {
     let renderer = match gongkai_render::Renderer::new(&gongkai_render::RendererConfig::default()) {
         Ok(renderer) => renderer,
         Err(error) if !pdf_tools_required() => {
             eprintln!("skipped: no CJK font to typeset the fixture ({error})");
-            return;
+            return None;
         }
         Err(error) => panic!("GONGKAI_REQUIRE_PDF_TOOLS is set, but: {error}"),
     };
@@ -105,10 +115,23 @@ fn pdf_text_reads_chinese_through_pdftotext() {
             seal_text: None,
         })
         .expect("PDF");
+    Some(pdf)
+}
+
+/// Text without whitespace, so that line breaks of the layout do not split the words looked for.
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn pdf_text_reads_chinese_through_pdftotext() {
+    let Some(pdf) = letter_pdf() else { return };
     assert_eq!(Format::detect(&pdf, "letter.pdf"), Some(Format::Pdf));
-    match pdf_text(&pdf, Duration::from_secs(20)) {
-        Ok(text) => {
-            let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match pdf_text(&pdf, &PdfLimits::default()) {
+        Ok(Extracted { text, source }) => {
+            // A PDF with a text layer never goes to OCR.
+            assert_eq!(source, TextSource::Embedded);
+            let squeezed = squeezed(&text);
             for wanted in [
                 "政府信息公开申请答复书",
                 "主动公开范围",
@@ -124,13 +147,192 @@ fn pdf_text_reads_chinese_through_pdftotext() {
     }
 }
 
+/// The resolution the fixture is scanned at: an ordinary office scanner setting.
+const SCAN_DPI: u32 = 200;
+
+/// A scan of the first page of `pdf`: the page rendered to an 8-bit gray image by `pdftoppm`
+/// and placed, uncompressed, as the only content of each of `pages` pages of a hand-written
+/// PDF, so the result has no text layer at all. `None` (test skipped) without `pdftoppm`.
+fn scanned_pdf(pdf: &[u8], pages: usize) -> Option<Vec<u8>> {
+    // Tests run in parallel threads of one process, so the process id alone is not unique.
+    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let directory: PathBuf = std::env::temp_dir().join(format!(
+        "gongkai-extract-test-{}-{}",
+        std::process::id(),
+        SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&directory).expect("temporary directory");
+    std::fs::write(directory.join("text.pdf"), pdf).expect("write");
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-f", "1", "-l", "1", "-gray", "-singlefile"])
+        .args(["-r", &SCAN_DPI.to_string()])
+        .arg(directory.join("text.pdf"))
+        .arg(directory.join("scan"))
+        .status();
+    let image = std::fs::read(directory.join("scan.pgm"));
+    let _ = std::fs::remove_dir_all(&directory);
+    match rendered {
+        Ok(status) => assert!(status.success(), "pdftoppm failed"),
+        Err(error) if !pdf_tools_required() => {
+            eprintln!("skipped: pdftoppm is not available ({error})");
+            return None;
+        }
+        Err(error) => panic!("GONGKAI_REQUIRE_PDF_TOOLS is set, but pdftoppm: {error}"),
+    }
+    let image = image.expect("pdftoppm wrote the page");
+    // A binary PGM: "P5", width, height, maximum value, one whitespace byte, then the pixels.
+    let mut fields = Vec::new();
+    let mut position = 0;
+    while fields.len() < 4 {
+        while image[position].is_ascii_whitespace() {
+            position += 1;
+        }
+        let start = position;
+        while !image[position].is_ascii_whitespace() {
+            position += 1;
+        }
+        fields.push(String::from_utf8_lossy(&image[start..position]).into_owned());
+    }
+    assert_eq!((fields[0].as_str(), fields[3].as_str()), ("P5", "255"));
+    let width: u32 = fields[1].parse().expect("width");
+    let height: u32 = fields[2].parse().expect("height");
+    let pixels = &image[position + 1..];
+    assert_eq!(pixels.len(), (width * height) as usize);
+
+    let points = |pixels: u32| f64::from(pixels) * 72.0 / f64::from(SCAN_DPI);
+    let (page_width, page_height) = (points(width), points(height));
+    let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    let mut object = |out: &mut Vec<u8>, head: String, stream: Option<&[u8]>| {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{head}\n", offsets.len()).as_bytes());
+        if let Some(stream) = stream {
+            out.extend_from_slice(b"stream\n");
+            out.extend_from_slice(stream);
+            out.extend_from_slice(b"\nendstream\n");
+        }
+        out.extend_from_slice(b"endobj\n");
+    };
+    // Objects 1 to 4, then one page object per page from 5 on.
+    let kids: Vec<String> = (0..pages).map(|page| format!("{} 0 R", 5 + page)).collect();
+    object(&mut out, "<< /Type /Catalog /Pages 2 0 R >>".into(), None);
+    object(
+        &mut out,
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        ),
+        None,
+    );
+    object(
+        &mut out,
+        format!(
+            "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} \
+             /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {} >>",
+            pixels.len()
+        ),
+        Some(pixels),
+    );
+    let content = format!("q {page_width:.2} 0 0 {page_height:.2} 0 0 cm /Scan Do Q");
+    object(
+        &mut out,
+        format!("<< /Length {} >>", content.len()),
+        Some(content.as_bytes()),
+    );
+    for _ in 0..pages {
+        object(
+            &mut out,
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page_width:.2} {page_height:.2}] \
+                 /Resources << /XObject << /Scan 3 0 R >> >> /Contents 4 0 R >>"
+            ),
+            None,
+        );
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes(),
+    );
+    for offset in &offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1
+        )
+        .as_bytes(),
+    );
+    Some(out)
+}
+
+/// OCR of a scan, or `None` (test skipped) when a tool is missing and not required.
+fn ocr(scan: &[u8], limits: &PdfLimits) -> Option<Extracted> {
+    match pdf_text(scan, limits) {
+        Ok(extracted) => Some(extracted),
+        Err(ExtractError::ToolMissing { tool }) if !pdf_tools_required() => {
+            eprintln!("skipped: {tool} is not installed");
+            None
+        }
+        Err(error) => panic!("OCR: {error}"),
+    }
+}
+
+#[test]
+fn a_scanned_pdf_is_read_by_ocr() {
+    let Some(letter) = letter_pdf() else { return };
+    let Some(scan) = scanned_pdf(&letter, 1) else {
+        return;
+    };
+    let Some(extracted) = ocr(&scan, &PdfLimits::default()) else {
+        return;
+    };
+    assert_eq!(
+        extracted.source,
+        TextSource::Ocr {
+            pages_read: 1,
+            pages_unread: 0
+        }
+    );
+    // OCR makes mistakes, so a few short words are looked for, not the whole letter. No
+    // space is left between Chinese characters.
+    let text = &extracted.text;
+    eprintln!("OCR text:\n{text}");
+    for wanted in ["政府信息公开", "答复书", "主动公开", "人民政府"] {
+        assert!(text.contains(wanted), "{wanted} not in {text}");
+    }
+}
+
+#[test]
+fn ocr_stops_at_the_page_cap_and_reports_the_pages_unread() {
+    let Some(letter) = letter_pdf() else { return };
+    let Some(scan) = scanned_pdf(&letter, 2) else {
+        return;
+    };
+    let limits = PdfLimits {
+        ocr_pages_max: 1,
+        ..PdfLimits::default()
+    };
+    let Some(extracted) = ocr(&scan, &limits) else {
+        return;
+    };
+    assert_eq!(
+        extracted.source,
+        TextSource::Ocr {
+            pages_read: 1,
+            pages_unread: 1
+        }
+    );
+    assert!(extracted.text.contains("主动公开"), "{}", extracted.text);
+}
+
 #[test]
 fn a_broken_pdf_is_unreadable_or_reports_the_missing_tool() {
-    match pdf_text(b"%PDF-1.7\nnot really a PDF", Duration::from_secs(20)) {
+    match pdf_text(b"%PDF-1.7\nnot really a PDF", &PdfLimits::default()) {
         Err(ExtractError::Unreadable { .. }) => {}
         Err(ExtractError::ToolMissing { .. }) if !pdf_tools_required() => {}
         // pdftotext may also print nothing and succeed on some garbage; no text is then fine.
-        Ok(text) => assert!(text.trim().is_empty(), "{text}"),
+        Ok(extracted) => assert!(extracted.text.trim().is_empty(), "{extracted:?}"),
         Err(other) => panic!("unexpected: {other}"),
     }
 }

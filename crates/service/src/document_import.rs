@@ -872,20 +872,16 @@ async fn check_attachment(
             .await
             .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("extraction task: {e}")))?;
     let (text_status, text) = match extracted {
-        Ok(text) if text.trim().is_empty() => {
-            (attachment_text_status::EMPTY.to_string(), String::new())
+        Ok(extracted) => {
+            let (status, text) = attachment_text_status::of(extracted);
+            (status.to_string(), text)
         }
-        // NUL cannot be stored in PostgreSQL text.
-        Ok(text) => (
-            attachment_text_status::EXTRACTED.to_string(),
-            text.replace('\0', ""),
-        ),
         Err(gongkai_extract::ExtractError::Unreadable { .. }) => {
             problems.push(problem(line, "attachments", "file_unreadable", relative));
             return Ok(None);
         }
-        // The file is fine but its text is unavailable here (no pdftotext, a timeout): it is
-        // imported and the page says that its text is not searchable, as for uploads.
+        // The file is fine but its text is unavailable here (no pdftotext or tesseract, a
+        // timeout): it is imported and the page says that its text is not searchable, as for uploads.
         Err(other) => (other.code().to_string(), String::new()),
     };
     Ok(Some(CheckedAttachment {

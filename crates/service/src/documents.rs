@@ -1546,8 +1546,29 @@ pub const DOCUMENT_ATTACHMENTS_MAX: i64 = 30;
 /// Whether an attachment's text could be extracted, as stored in `text_status`.
 pub mod attachment_text_status {
     pub const EXTRACTED: &str = "extracted";
-    /// The file has no text layer (a scanned PDF, an empty sheet).
+    /// The file has no text at all, not even by OCR (a blank scan, an empty sheet).
     pub const EMPTY: &str = "empty";
+    /// A scanned PDF whose text was recognised by OCR: searchable, but it may contain errors.
+    pub const OCR: &str = "ocr";
+    /// As `OCR`, but only the first pages were read (the page cap or the time ran out).
+    pub const OCR_PARTIAL: &str = "ocr_partial";
+
+    /// The status of text that was extracted, and the text to store. Text that is blank is
+    /// stored as nothing, so that `EMPTY` and an empty text always go together.
+    pub fn of(extracted: gongkai_extract::Extracted) -> (&'static str, String) {
+        if extracted.text.trim().is_empty() {
+            return (EMPTY, String::new());
+        }
+        let status = match extracted.source {
+            gongkai_extract::TextSource::Embedded => EXTRACTED,
+            gongkai_extract::TextSource::Ocr {
+                pages_unread: 0, ..
+            } => OCR,
+            gongkai_extract::TextSource::Ocr { .. } => OCR_PARTIAL,
+        };
+        // NUL cannot be stored in PostgreSQL text.
+        (status, extracted.text.replace('\0', ""))
+    }
 }
 
 impl Services {
@@ -1591,22 +1612,18 @@ impl Services {
                 .await
                 .map_err(|e| unexpected(format!("extraction task: {e}")))?;
         let (text_status, text) = match extracted {
-            Ok(text) if text.trim().is_empty() => {
-                (attachment_text_status::EMPTY.to_string(), String::new())
+            Ok(extracted) => {
+                let (status, text) = attachment_text_status::of(extracted);
+                (status.to_string(), text)
             }
-            Ok(text) => (
-                attachment_text_status::EXTRACTED.to_string(),
-                // NUL cannot be stored in PostgreSQL text.
-                text.replace('\0', ""),
-            ),
             // A file that cannot be read as what it claims to be is refused: it would be
             // published as a download nobody can open.
             Err(gongkai_extract::ExtractError::Unreadable { .. }) => {
                 problems.add("file", "file_unreadable");
                 return Err(ServiceError::Invalid(problems));
             }
-            // The file is fine but its text is unavailable here (no pdftotext, a timeout): it is
-            // kept, and the page says that its text is not searchable.
+            // The file is fine but its text is unavailable here (no pdftotext or tesseract, a
+            // timeout): it is kept, and the page says that its text is not searchable.
             Err(other) => {
                 tracing::warn!(error = %other, external_id, "attachment text not extracted");
                 (other.code().to_string(), String::new())

@@ -410,6 +410,110 @@ pub fn pdf_text(bytes: &[u8]) -> anyhow::Result<Option<String>> {
     }
 }
 
+/// A scan of the first page of a PDF: the page rendered to an 8-bit gray image at 200 dpi by
+/// `pdftoppm` and placed, uncompressed, as the only content of a hand-written one-page PDF, so
+/// that the result has no text layer and its text can only be had by OCR. `None` when
+/// `pdftoppm` is missing and `GONGKAI_REQUIRE_PDF_TOOLS` is not set.
+pub fn scanned_pdf(text_pdf: &[u8]) -> anyhow::Result<Option<Vec<u8>>> {
+    const DPI: u32 = 200;
+    let required = std::env::var("GONGKAI_REQUIRE_PDF_TOOLS").is_ok_and(|v| v == "1");
+    let dir = tempfile_dir()?;
+    std::fs::write(dir.join("text.pdf"), text_pdf)?;
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-f", "1", "-l", "1", "-gray", "-singlefile"])
+        .args(["-r", &DPI.to_string()])
+        .arg(dir.join("text.pdf"))
+        .arg(dir.join("scan"))
+        .status();
+    let image = std::fs::read(dir.join("scan.pgm"));
+    let _ = std::fs::remove_dir_all(&dir);
+    match rendered {
+        Ok(status) if status.success() => {}
+        Ok(status) => anyhow::bail!("pdftoppm failed: {status}"),
+        Err(e) if !required => {
+            eprintln!("pdftoppm not available ({e}); no scan made");
+            return Ok(None);
+        }
+        Err(e) => anyhow::bail!("pdftoppm is required (GONGKAI_REQUIRE_PDF_TOOLS=1): {e}"),
+    }
+    let image = image.context("pdftoppm wrote no page")?;
+    // A binary PGM: "P5", width, height, maximum value, one whitespace byte, then the pixels.
+    let mut fields = Vec::new();
+    let mut position = 0;
+    while fields.len() < 4 {
+        while image.get(position).is_some_and(u8::is_ascii_whitespace) {
+            position += 1;
+        }
+        let start = position;
+        while image
+            .get(position)
+            .is_some_and(|b| !b.is_ascii_whitespace())
+        {
+            position += 1;
+        }
+        anyhow::ensure!(position > start, "truncated PGM header");
+        fields.push(String::from_utf8_lossy(&image[start..position]).into_owned());
+    }
+    anyhow::ensure!(fields[0] == "P5" && fields[3] == "255", "not an 8-bit PGM");
+    let width: u32 = fields[1].parse()?;
+    let height: u32 = fields[2].parse()?;
+    let pixels = image.get(position + 1..).context("no pixels")?;
+    anyhow::ensure!(pixels.len() == (width * height) as usize, "PGM size");
+    let points = |pixels: u32| f64::from(pixels) * 72.0 / f64::from(DPI);
+    let (page_width, page_height) = (points(width), points(height));
+    let content = format!("q {page_width:.2} 0 0 {page_height:.2} 0 0 cm /Scan Do Q");
+    let objects: [(String, Option<&[u8]>); 5] = [
+        ("<< /Type /Catalog /Pages 2 0 R >>".into(), None),
+        ("<< /Type /Pages /Kids [5 0 R] /Count 1 >>".into(), None),
+        (
+            format!(
+                "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} \
+                 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {} >>",
+                pixels.len()
+            ),
+            Some(pixels),
+        ),
+        (
+            format!("<< /Length {} >>", content.len()),
+            Some(content.as_bytes()),
+        ),
+        (
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page_width:.2} {page_height:.2}] \
+                 /Resources << /XObject << /Scan 3 0 R >> >> /Contents 4 0 R >>"
+            ),
+            None,
+        ),
+    ];
+    let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (number, (head, stream)) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{head}\n", number + 1).as_bytes());
+        if let Some(stream) = stream {
+            out.extend_from_slice(b"stream\n");
+            out.extend_from_slice(stream);
+            out.extend_from_slice(b"\nendstream\n");
+        }
+        out.extend_from_slice(b"endobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes(),
+    );
+    for offset in &offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1
+        )
+        .as_bytes(),
+    );
+    Ok(Some(out))
+}
+
 fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("gongkai-pdf-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir)?;

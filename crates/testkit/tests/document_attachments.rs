@@ -1,31 +1,13 @@
 //! Files attached to documents, on both databases: only drafts take them (they pass the
 //! confidentiality review of Art. 17 with their version), the type is decided from the
 //! content, damaged files are refused with a specific problem, the text extracted from them is
-//! searchable once the version is published, and the page lists them with download links
-//! that serve the exact bytes as a download (Art. 24).
+//! searchable once the version is published (a scanned PDF's text through OCR), and the page
+//! lists them with download links that serve the exact bytes as a download (Art. 24).
 
 use gongkai_domain::publication::MetadataInput;
 use gongkai_service::gongkai_search::{Granularity, SearchRequest};
 use gongkai_service::{DEMO_PASSWORD, DraftRequest, RequestOrigin, ServiceError, Services};
-use gongkai_testkit::{TestApp, all_databases, external_id_of, services_with_search};
-
-/// A minimal DOCX (stored ZIP entries) whose body holds these paragraphs.
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
-        .collect();
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    gongkai_service::zip_stored(&[
-        (
-            "[Content_Types].xml".to_string(),
-            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_vec(),
-        ),
-        ("word/document.xml".to_string(), document.into_bytes()),
-    ])
-}
+use gongkai_testkit::{TestApp, all_databases, docx, external_id_of, services_with_search};
 
 fn notice(title: &str) -> MetadataInput {
     MetadataInput {
@@ -321,6 +303,74 @@ async fn staff_upload_from_the_document_page_and_the_public_downloads_the_file()
             .find(|row| row.external_id == external_id)
             .map(|row| (row.views, row.downloads));
         assert_eq!(counted, Some((1, 1)), "{}", db.label);
+        db.finish().await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_scanned_pdf_is_read_by_ocr_marked_as_such_and_searchable() -> anyhow::Result<()> {
+    let required = std::env::var("GONGKAI_REQUIRE_PDF_TOOLS").is_ok_and(|v| v == "1");
+    let renderer = match gongkai_render::Renderer::new(&gongkai_render::RendererConfig::default()) {
+        Ok(renderer) => renderer,
+        Err(error) if !required => {
+            eprintln!("skipped: no CJK font to typeset the fixture ({error})");
+            return Ok(());
+        }
+        Err(error) => anyhow::bail!("GONGKAI_REQUIRE_PDF_TOOLS=1, but: {error}"),
+    };
+    let letter = renderer.render_letter(&gongkai_render::LetterPdf {
+        title: "政府信息公开申请答复书".to_string(),
+        recipient: "张三".to_string(),
+        body_paragraphs: vec!["经审查，您申请公开的信息属于主动公开范围。".to_string()],
+        agency_name: "示范市人民政府办公室".to_string(),
+        date_text: "2026年5月12日".to_string(),
+        reference: "2026-0001".to_string(),
+        seal_text: None,
+    })?;
+    let Some(scan) = gongkai_testkit::scanned_pdf(&letter)? else {
+        return Ok(());
+    };
+    for db in all_databases().await? {
+        let s = services_with_search(&db.db)?;
+        s.seed_demo_if_empty().await?;
+        let clerk = actor(&s, "clerk@demo.gongkai.cn").await?;
+        let secrecy = actor(&s, "secrecy@demo.gongkai.cn").await?;
+        let city = s.agency_by_slug("demo-city").await?.id;
+        let input = notice("示范市答复书样本");
+        let request = DraftRequest {
+            agency_id: city,
+            existing_external_id: None,
+            catalog_code: None,
+            formed_on: None,
+            input: &input,
+            change_note: "",
+        };
+        let (external_id, version) = s.create_document_draft(&clerk, &request).await?;
+        let attached = s
+            .add_document_attachment(&clerk, &external_id, version, "扫描件.pdf", &scan)
+            .await?;
+        if attached.text_status == "tool_missing" && !required {
+            eprintln!("skipped: tesseract (chi_sim) is not installed");
+            db.finish().await;
+            return Ok(());
+        }
+        // The status tells the page to say that the text may contain OCR errors.
+        assert_eq!(attached.text_status, "ocr", "{}", db.label);
+        s.submit_document_for_review(&clerk, &external_id, version)
+            .await?;
+        s.review_document_version(&secrecy, &external_id, version, true, "不涉密")
+            .await?;
+        s.sync_search_index().await?;
+        let results = s
+            .search_documents(&search("申请答复书主动公开范围"))
+            .await?;
+        assert!(
+            results.hits.iter().any(|h| h.external_id == external_id),
+            "{}: {:?}",
+            db.label,
+            results.hits
+        );
         db.finish().await;
     }
     Ok(())

@@ -783,8 +783,16 @@ fn document_page_content(
             text_note: match a.text_status.as_str() {
                 gongkai_service::attachment_text_status::EXTRACTED => None,
                 gongkai_service::attachment_text_status::EMPTY => Some(label(
-                    "此文件没有可检索的文字（可能是扫描件）",
-                    "This file has no searchable text (it may be a scan)",
+                    "此文件没有可检索的文字（可能是空白的扫描件）",
+                    "This file has no searchable text (it may be a blank scan)",
+                )),
+                gongkai_service::attachment_text_status::OCR => Some(label(
+                    "此文件是扫描件，文字由光学字符识别（OCR）得出，可能有误",
+                    "This file is a scan; its text was recognised by OCR and may contain errors",
+                )),
+                gongkai_service::attachment_text_status::OCR_PARTIAL => Some(label(
+                    "此文件是扫描件，仅前若干页的文字经光学字符识别（OCR）得出，可能有误，其余页面无法检索",
+                    "This file is a scan; only its first pages were recognised by OCR (which may contain errors), so search does not find the rest",
                 )),
                 _ => Some(label(
                     "此文件的文字暂未提取，无法检索",

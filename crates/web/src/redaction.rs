@@ -282,7 +282,9 @@ async fn list_page(
         .into_iter()
         .map(|file| {
             let value = format!("attachment:{}", file.id);
-            let no_text = file.text_status != "extracted";
+            use gongkai_service::attachment_text_status::{EXTRACTED, OCR, OCR_PARTIAL};
+            let status = file.text_status.as_str();
+            let no_text = status != EXTRACTED && status != OCR && status != OCR_PARTIAL;
             SourceChoice {
                 selected: value == source_value,
                 label: if no_text {
