@@ -34,7 +34,7 @@ use crate::thesaurus::{DEFAULT_GLOSSARY_EN_ZH, DEFAULT_THESAURUS_ZH, Thesaurus};
 
 /// Bumped whenever the schema or the analyzers change; an index written under another version
 /// is refused with [`SearchError::IndexOutdated`] so that the caller rebuilds it.
-pub const INDEX_FORMAT_VERSION: &str = "gongkai-search-6";
+pub const INDEX_FORMAT_VERSION: &str = "gongkai-search-7";
 const VERSION_FILE_NAME: &str = "gongkai-search-version";
 /// The writer's memory budget: enough for the whole corpus without flushing tiny segments.
 pub const WRITER_HEAP_BYTES_DEFAULT: usize = 200_000_000;
@@ -66,6 +66,17 @@ const SUGGESTION_WORD_MIN_CHARS: usize = 3;
 const SUGGESTION_FREQUENCY_RATIO: usize = 50;
 /// Citation names shorter than this (法, 条例) would match almost any query.
 const CITATION_NAME_MIN_CHARS: usize = 3;
+/// The known levels whose documents age (normative documents of agencies); documents of no
+/// known level (notices, plans, reports) age too, legal norms and cases do not.
+const RECENCY_LEVELS: [&str; 1] = ["规范性文件"];
+/// What the ranking prior needs to know about the request.
+#[derive(Debug, Clone, Copy)]
+struct PriorContext {
+    /// The query names a province or a large city: local rules are not demoted.
+    names_region: bool,
+    /// Today as days since 1970-01-01, for the recency prior.
+    reference_day: Option<u64>,
+}
 /// Levels made by local legislatures and governments, for the region exemption of the prior.
 const LOCAL_LEVELS: [&str; 2] = ["地方性法规", "地方政府规章"];
 /// Province-level divisions and large cities; a query naming one is a local question.
@@ -153,6 +164,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Facet counts cost a second pass over the matches; the evaluation turns them off.
     pub with_facets: bool,
+    /// Today as days since 1970-01-01 ([`day_number`]), for the recency prior; `None` turns
+    /// it off (the index knows no clock: the caller says what "recent" is measured from).
+    pub reference_day: Option<u64>,
 }
 
 /// One result.
@@ -264,6 +278,12 @@ pub struct RankingOptions {
     /// opened by 1, on a log scale in between. Kept small so that popularity only breaks
     /// near-ties and never buries the relevant article under a popular one.
     pub popularity_boost: f32,
+    /// The recency prior's ceiling: a notice or policy document (not a law, regulation, rule
+    /// or case, whose force does not fade with age; expired versions are demoted apart) dated
+    /// on the request's reference day gets its score multiplied by `1 + recency_boost`, one
+    /// `recency_half_life_days` older by `1 + recency_boost / 2`, and so on.
+    pub recency_boost: f32,
+    pub recency_half_life_days: f32,
 }
 
 impl Default for RankingOptions {
@@ -296,6 +316,8 @@ impl Default for RankingOptions {
             semantic_depth: 100,
             cited_document_boost: 1.0,
             popularity_boost: 0.1,
+            recency_boost: 0.15,
+            recency_half_life_days: 365.0,
         }
     }
 }
@@ -403,6 +425,8 @@ struct Fields {
     level_code: Field,
     text_hash: Field,
     date: Field,
+    /// The version's date as days since 1970-01-01 (0 when unknown), for the recency prior.
+    day_number: Field,
     citation_names: Field,
 }
 
@@ -434,6 +458,7 @@ fn build_schema() -> (Schema, Fields) {
         level_code: builder.add_u64_field("level_code", FAST),
         text_hash: builder.add_u64_field("text_hash", FAST),
         date: builder.add_text_field("date", STORED),
+        day_number: builder.add_u64_field("day_number", FAST),
         citation_names: builder.add_text_field("citation_names", STORED),
     };
     (builder.build(), fields)
@@ -738,6 +763,10 @@ impl SearchIndex {
             if let Some(date) = non_empty(document.date.as_deref()) {
                 base.add_text(fields.date, date);
             }
+            base.add_u64(
+                fields.day_number,
+                document.date.as_deref().and_then(day_number).unwrap_or(0),
+            );
             base
         };
         let mut units = Vec::with_capacity(document.articles.len() + 1);
@@ -864,6 +893,10 @@ impl SearchIndex {
         let names_region = REGION_NAMES
             .iter()
             .any(|region| analyzed.normalized.contains(region));
+        let context = PriorContext {
+            names_region,
+            reference_day: request.reference_day,
+        };
         let mut match_clauses: Vec<(Occur, Box<dyn Query>)> = restriction
             .iter()
             .map(|(occur, query)| (*occur, query.box_clone()))
@@ -892,7 +925,7 @@ impl SearchIndex {
         let mut candidates: HashMap<DocAddress, Candidate> = HashMap::new();
         let mut lexical_ranked: Vec<(DocAddress, f32)> = Vec::with_capacity(lexical_top.len());
         for (score, address) in lexical_top {
-            let mut factor = self.prior(&columns, address, names_region, &popularity);
+            let mut factor = self.prior(&columns, address, context, &popularity);
             if !cited.is_empty() {
                 let unit_id = columns.unit_id(address)?;
                 let external_id = unit_id.split('#').next().unwrap_or_default();
@@ -925,7 +958,7 @@ impl SearchIndex {
                 &searcher,
                 &analyzed,
                 &restriction,
-                names_region,
+                context,
                 &columns,
                 &popularity,
             )?
@@ -977,7 +1010,7 @@ impl SearchIndex {
             )?;
             for (_, address) in pinned {
                 candidates.entry(address).or_default().fused +=
-                    PINNED_SCORE * self.prior(&columns, address, names_region, &popularity);
+                    PINNED_SCORE * self.prior(&columns, address, context, &popularity);
             }
         }
         let mut fused: Vec<(DocAddress, f32)> = candidates
@@ -1168,7 +1201,7 @@ impl SearchIndex {
         &self,
         columns: &Columns,
         address: DocAddress,
-        names_region: bool,
+        context: PriorContext,
         popularity: &Popularity,
     ) -> f32 {
         let popularity_factor = if popularity.is_empty() {
@@ -1182,7 +1215,36 @@ impl SearchIndex {
                 })
                 .unwrap_or(1.0)
         };
-        popularity_factor * self.validity_and_level_prior(columns, address, names_region)
+        popularity_factor
+            * self.recency_factor(columns, address, context)
+            * self.validity_and_level_prior(columns, address, context)
+    }
+
+    /// The recency prior: `1 + recency_boost · 2^(−age / half-life)` for a unit that is
+    /// neither a legal norm nor a case and whose date is known, 1 otherwise. Laws, regulations
+    /// and rules keep their force however old they are (their expired versions are demoted
+    /// apart), but of two notices or policy documents on the same matter the newer one is more
+    /// likely the one in force and wanted.
+    fn recency_factor(&self, columns: &Columns, address: DocAddress, context: PriorContext) -> f32 {
+        let Some(reference_day) = context.reference_day else {
+            return 1.0;
+        };
+        if self.ranking.recency_boost <= 0.0 || self.ranking.recency_half_life_days <= 0.0 {
+            return 1.0;
+        }
+        let day = columns.day_number(address);
+        if day == 0 {
+            return 1.0;
+        }
+        let level = usize::try_from(columns.level_code(address))
+            .ok()
+            .and_then(|code| KNOWN_LEVELS.get(code));
+        if level.is_some_and(|name| !RECENCY_LEVELS.contains(name)) {
+            return 1.0;
+        }
+        // A date after the reference day (a typo, another time zone) counts as today.
+        let age_days = reference_day.saturating_sub(day) as f32;
+        1.0 + self.ranking.recency_boost * (-age_days / self.ranking.recency_half_life_days).exp2()
     }
 
     /// The validity and level prior of a unit, read from fast fields.
@@ -1190,7 +1252,7 @@ impl SearchIndex {
         &self,
         columns: &Columns,
         address: DocAddress,
-        names_region: bool,
+        context: PriorContext,
     ) -> f32 {
         let validity = columns.validity(address);
         let level = columns.level_code(address);
@@ -1204,7 +1266,7 @@ impl SearchIndex {
             .and_then(|code| KNOWN_LEVELS.get(code));
         // A question that names a province or city wants its local rules; only a question
         // without a place is steered towards national law.
-        if names_region && level_name.is_some_and(|name| LOCAL_LEVELS.contains(name)) {
+        if context.names_region && level_name.is_some_and(|name| LOCAL_LEVELS.contains(name)) {
             return validity_factor;
         }
         let level_factor = level_name
@@ -1226,7 +1288,7 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         analyzed: &AnalyzedQuery,
         restriction: &[(Occur, Box<dyn Query>)],
-        names_region: bool,
+        context: PriorContext,
         columns: &Columns,
         popularity: &Popularity,
     ) -> Result<Option<Vec<(DocAddress, f32)>>, SearchError> {
@@ -1313,7 +1375,7 @@ impl SearchIndex {
                 let similarity = (cosine + 1.0) / 2.0;
                 ranked.push((
                     address,
-                    similarity * self.prior(columns, address, names_region, popularity),
+                    similarity * self.prior(columns, address, context, popularity),
                 ));
             }
         }
@@ -1627,6 +1689,7 @@ struct Columns {
 struct SegmentColumns {
     validity: Option<tantivy::columnar::Column<u64>>,
     level: Option<tantivy::columnar::Column<u64>>,
+    day_number: Option<tantivy::columnar::Column<u64>>,
     text_hash: Option<tantivy::columnar::Column<u64>>,
     unit_id: Option<tantivy::columnar::StrColumn>,
 }
@@ -1639,6 +1702,7 @@ impl Columns {
             segments.push(SegmentColumns {
                 validity: fast_fields.u64("validity_code").ok(),
                 level: fast_fields.u64("level_code").ok(),
+                day_number: fast_fields.u64("day_number").ok(),
                 text_hash: fast_fields.u64("text_hash").ok(),
                 unit_id: fast_fields.str("unit_id")?,
             });
@@ -1657,6 +1721,14 @@ impl Columns {
             .and_then(|column| column.first(address.doc_id))
             .map(Validity::from_fast_value)
             .unwrap_or(Validity::Unknown)
+    }
+
+    /// The unit's date as days since 1970-01-01; 0 when unknown.
+    fn day_number(&self, address: DocAddress) -> u64 {
+        self.segment(address)
+            .and_then(|columns| columns.day_number.as_ref())
+            .and_then(|column| column.first(address.doc_id))
+            .unwrap_or(0)
     }
 
     fn level_code(&self, address: DocAddress) -> u64 {
@@ -1813,6 +1885,24 @@ fn text_fingerprint(text: &str) -> u64 {
 
 fn non_empty(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|value| !value.is_empty())
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar, H. Hinnant's
+/// days-from-civil); `None` for anything else.
+pub fn day_number(date: &str) -> Option<u64> {
+    let mut parts = date.get(..10)?.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let shifted_year = if month <= 2 { year - 1 } else { year };
+    let era = shifted_year / 400;
+    let year_of_era = shifted_year - era * 400;
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    u64::try_from(era * 146_097 + day_of_era - 719_468).ok()
 }
 
 fn level_code(level: Option<&str>) -> u64 {

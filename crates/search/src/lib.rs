@@ -35,7 +35,7 @@ pub use index::{
     FACET_VALUES_MAX, FacetCount, Facets, Fusion, Granularity, Hit, INDEX_FORMAT_VERSION,
     IndexOptions, IndexStatus, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX, Popularity, RankingOptions,
     RetrievalMode, SearchFilters, SearchIndex, SearchRequest, SearchResults,
-    WRITER_HEAP_BYTES_DEFAULT,
+    WRITER_HEAP_BYTES_DEFAULT, day_number,
 };
 pub use normalize::normalize_text;
 pub use query::{AnalyzedQuery, QUERY_MAX_CHARS, QueryWord, WordOrigin};

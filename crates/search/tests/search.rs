@@ -633,3 +633,124 @@ fn the_popularity_prior_breaks_ties_and_stays_bounded() {
     index.set_popularity(gongkai_search::Popularity::default());
     assert_eq!(ranked("停车场收费标准"), before);
 }
+
+#[test]
+fn newer_notices_rank_first_and_laws_do_not_age() {
+    let index = SearchIndex::create_in_ram(IndexOptions::lexical_defaults().expect("defaults"))
+        .expect("index");
+    // Two notices on the same matter, five years apart, whose words are the same (the texts
+    // differ in one punctuation mark only, so that they are not merged as duplicates).
+    let notice = |id: &str, date: &str, body: &str| {
+        let mut notice = document(
+            id,
+            "关于公共停车场收费标准的通知",
+            Validity::Current,
+            vec![],
+        );
+        notice.level = None;
+        notice.date = Some(date.to_string());
+        notice.body_text = body.to_string();
+        notice
+    };
+    index
+        .upsert_document(&notice(
+            "notice-2019",
+            "2019-03-01",
+            "公共停车场收费标准：白天每小时三元。",
+        ))
+        .expect("upsert");
+    index
+        .upsert_document(&notice(
+            "notice-2024",
+            "2024-03-01",
+            "公共停车场收费标准：白天每小时三元！",
+        ))
+        .expect("upsert");
+    // Two laws, one old and one recent.
+    let law = |id: &str, date: &str, text: &str| {
+        let mut law = document(
+            id,
+            "停车场管理条例",
+            Validity::Current,
+            vec![article("1", text)],
+        );
+        law.date = Some(date.to_string());
+        law
+    };
+    index
+        .upsert_document(&law("law-2001", "2001-05-01", "停车场应当公示收费标准。"))
+        .expect("upsert");
+    index
+        .upsert_document(&law(
+            "law-2023",
+            "2023-05-01",
+            "停车场应当在入口公示收费标准。",
+        ))
+        .expect("upsert");
+    index.commit().expect("commit");
+
+    let search = |reference_day: Option<u64>| {
+        let results = index
+            .search(&SearchRequest {
+                query: "停车场收费标准".to_string(),
+                granularity: Granularity::Mixed,
+                limit: 10,
+                reference_day,
+                ..SearchRequest::default()
+            })
+            .expect("search");
+        results
+            .hits
+            .iter()
+            .map(|hit| (hit.hit_id(), hit.score))
+            .collect::<Vec<(String, f32)>>()
+    };
+    let score_of = |hits: &[(String, f32)], id: &str| {
+        hits.iter()
+            .find(|(hit, _)| hit == id)
+            .map(|(_, score)| *score)
+            .unwrap_or_else(|| panic!("{id} not in {hits:?}"))
+    };
+    let rank_of = |hits: &[(String, f32)], id: &str| hits.iter().position(|(hit, _)| hit == id);
+    let without = search(None);
+    let with_recency = search(gongkai_search::day_number("2026-11-30"));
+    // On words alone the notices tie; measured from today the newer one comes first.
+    assert!(
+        (score_of(&without, "notice-2019") - score_of(&without, "notice-2024")).abs() < 1e-6,
+        "{without:?}"
+    );
+    assert!(
+        rank_of(&with_recency, "notice-2024") < rank_of(&with_recency, "notice-2019"),
+        "{with_recency:?}"
+    );
+    // The newer notice gains more than the older one; laws gain nothing, old or new.
+    let gain = |id: &str| score_of(&with_recency, id) / score_of(&without, id);
+    assert!(
+        gain("notice-2024") > gain("notice-2019"),
+        "{with_recency:?} {without:?}"
+    );
+    assert!(gain("notice-2019") >= 1.0);
+    for law in ["law-2001#1", "law-2023#1"] {
+        assert!(
+            (gain(law) - 1.0).abs() < 1e-6,
+            "{law}: {with_recency:?} {without:?}"
+        );
+    }
+}
+
+#[test]
+fn day_numbers_follow_the_calendar() {
+    use gongkai_search::day_number;
+    assert_eq!(day_number("1970-01-01"), Some(0));
+    assert_eq!(day_number("2000-03-01"), Some(11_017));
+    assert_eq!(
+        day_number("2024-02-29")
+            .zip(day_number("2024-03-01"))
+            .map(|(a, b)| b - a),
+        Some(1)
+    );
+    assert_eq!(day_number("2026-11-30T08:00:00Z"), day_number("2026-11-30"));
+    for bad in ["", "2026", "2026-13-01", "1969-12-31", "abcd-ef-gh"] {
+        assert_eq!(day_number(bad), None, "{bad}");
+    }
+}

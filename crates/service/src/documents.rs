@@ -265,8 +265,16 @@ fn level_from_category(category: &str) -> String {
         "法律" | "宪法" | "行政法规" | "司法解释" | "部门规章" | "案例" => {
             first.to_string()
         }
-        // The Civil Code's parts and the Criminal Law's amendments are national laws.
-        "民法典" | "刑法" => "法律".to_string(),
+        // The Civil Code's parts and the Criminal Law's amendments are national laws, as are
+        // the laws filed under the NPC's seven departments of law (法律部门).
+        "民法典"
+        | "刑法"
+        | "宪法相关法"
+        | "民法商法"
+        | "行政法"
+        | "经济法"
+        | "社会法"
+        | "诉讼与非诉讼程序法" => "法律".to_string(),
         "DLC" => "地方性法规".to_string(),
         _ => String::new(),
     }

@@ -272,7 +272,13 @@ impl Services {
                 code: "search_unavailable",
             });
         };
-        match search.index.search(request) {
+        // The recency prior measures age from today in China, unless the caller fixed a day.
+        let mut request = request.clone();
+        if request.reference_day.is_none() {
+            request.reference_day =
+                gongkai_search::day_number(&self.clock.today_in_china().to_string());
+        }
+        match search.index.search(&request) {
             Ok(results) => Ok(results),
             Err(gongkai_search::SearchError::InvalidRequest(_)) => {
                 let mut problems = gongkai_domain::form::FormProblems::new();

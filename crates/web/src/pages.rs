@@ -195,6 +195,8 @@ async fn search(
             offset: (page - 1) * SEARCH_PAGE_SIZE,
             limit: SEARCH_PAGE_SIZE,
             with_facets: true,
+            // The service measures recency from today.
+            reference_day: None,
         };
         match state.services.search_documents(&request).await {
             Ok(results) => {

@@ -313,6 +313,8 @@ pub(super) async fn search(
             offset: (page - 1) * per_page,
             limit: per_page,
             with_facets: true,
+            // The service measures recency from today.
+            reference_day: None,
         })
         .await?;
     if let Err(e) = state.services.record_search(&q, results.total as i64).await {
