@@ -129,10 +129,11 @@ fn main() -> ExitCode {
         .iter()
         .position(|a| a == "--predictions")
         .and_then(|i| args.get(i + 1));
+    // The file is the first argument that is neither a flag nor the value of --predictions.
     let Some(path) = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with("--") && Some(*a) != predictions_path.filter(|_| *i > 0))
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--predictions"))
         .map(|(_, a)| a)
     else {
         eprintln!("usage: ner_eval FILE.jsonl [--errors] [--predictions RUN.jsonl]");

@@ -499,16 +499,22 @@ impl Services {
                 .push((version, digest));
         }
         let mut file_findings = Vec::new();
-        let first_index_of: HashMap<&str, (u64, &str)> = leaves
-            .iter()
-            .rev()
-            .filter_map(|leaf| match (&leaf.key, &leaf.fields) {
-                (Some(RecordKey::DocumentVersion { external_id, .. }), Ok(fields)) => {
-                    Some((external_id.as_str(), (leaf.index, fields.subject.as_str())))
-                }
-                _ => None,
-            })
-            .collect();
+        // Where a file finding is reported: the first leaf of the page naming the document.
+        // Only needed (and built) when the page's documents have files.
+        let first_index_of: HashMap<&str, (u64, &str)> = if attachments.is_empty() {
+            HashMap::new()
+        } else {
+            leaves
+                .iter()
+                .rev()
+                .filter_map(|leaf| match (&leaf.key, &leaf.fields) {
+                    (Some(RecordKey::DocumentVersion { external_id, .. }), Ok(fields)) => {
+                        Some((external_id.as_str(), (leaf.index, fields.subject.as_str())))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
         for (external_id, files) in &attachments {
             for (_, digest) in files {
                 if !checked_files.insert(digest.clone()) {

@@ -417,26 +417,28 @@ impl Db {
         .await)?)
     }
 
-    /// Every version of the documents named, with what their canonical content is made of;
-    /// one statement per [`AUDIT_KEYS_PER_QUERY`] documents.
-    pub async fn audit_document_versions(
+    /// The rows of `select` whose `key_column` is one of `keys`: one statement per
+    /// [`AUDIT_KEYS_PER_QUERY`] keys, which the audit reads a page of the log with.
+    async fn audit_rows<T>(
         &self,
-        external_ids: &[&str],
-    ) -> StoreResult<Vec<AuditDocumentVersionRow>> {
+        select: &str,
+        key_column: &str,
+        keys: &[&str],
+    ) -> StoreResult<Vec<T>>
+    where
+        T: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
         let mut rows = Vec::new();
-        for chunk in external_ids.chunks(AUDIT_KEYS_PER_QUERY) {
-            let sql = audit_query(
-                "SELECT d.external_id, d.index_number, v.version, v.metadata, v.header, v.body \
-                 FROM documents d JOIN document_versions v ON v.document_id = d.id",
-                "d.external_id",
-                chunk.len(),
-            );
+        for chunk in keys.chunks(AUDIT_KEYS_PER_QUERY) {
+            let sql = audit_query(select, key_column, chunk.len());
             let found = db_run!(self, |p| {
-                // Only numbered placeholders are formatted into the text; the ids are bound.
-                let mut query =
-                    sqlx::query_as::<_, AuditDocumentVersionRow>(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    query = query.bind(*id);
+                // Only numbered placeholders are formatted into the text; the keys are bound.
+                let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql.clone()));
+                for key in chunk {
+                    query = query.bind(*key);
                 }
                 query.fetch_all(p).await
             })?;
@@ -445,32 +447,33 @@ impl Db {
         Ok(rows)
     }
 
+    /// Every version of the documents named, with what their canonical content is made of.
+    pub async fn audit_document_versions(
+        &self,
+        external_ids: &[&str],
+    ) -> StoreResult<Vec<AuditDocumentVersionRow>> {
+        self.audit_rows(
+            "SELECT d.external_id, d.index_number, v.version, v.metadata, v.header, v.body \
+             FROM documents d JOIN document_versions v ON v.document_id = d.id",
+            "d.external_id",
+            external_ids,
+        )
+        .await
+    }
+
     /// Every file attached to the documents named, as `(external id, version it was added
-    /// to, SHA-256)`; one statement per [`AUDIT_KEYS_PER_QUERY`] documents.
+    /// to, SHA-256)`.
     pub async fn audit_document_attachments(
         &self,
         external_ids: &[&str],
     ) -> StoreResult<Vec<(String, i64, String)>> {
-        let mut rows = Vec::new();
-        for chunk in external_ids.chunks(AUDIT_KEYS_PER_QUERY) {
-            let sql = audit_query(
-                "SELECT d.external_id, a.version, a.sha256 \
-                 FROM document_attachments a JOIN documents d ON d.id = a.document_id",
-                "d.external_id",
-                chunk.len(),
-            );
-            let found = db_run!(self, |p| {
-                // Only numbered placeholders are formatted into the text; the ids are bound.
-                let mut query =
-                    sqlx::query_as::<_, (String, i64, String)>(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    query = query.bind(*id);
-                }
-                query.fetch_all(p).await
-            })?;
-            rows.extend(found);
-        }
-        Ok(rows)
+        self.audit_rows(
+            "SELECT d.external_id, a.version, a.sha256 \
+             FROM document_attachments a JOIN documents d ON d.id = a.document_id",
+            "d.external_id",
+            external_ids,
+        )
+        .await
     }
 
     /// Every stored event of the applications named by receipt number.
@@ -478,26 +481,13 @@ impl Db {
         &self,
         receipt_numbers: &[&str],
     ) -> StoreResult<Vec<AuditApplicationEventRow>> {
-        let mut rows = Vec::new();
-        for chunk in receipt_numbers.chunks(AUDIT_KEYS_PER_QUERY) {
-            let sql = audit_query(
-                "SELECT a.receipt_number, e.seq, e.data \
-                 FROM application_events e JOIN applications a ON a.id = e.application_id",
-                "a.receipt_number",
-                chunk.len(),
-            );
-            let found = db_run!(self, |p| {
-                // Only numbered placeholders are formatted into the text; the numbers are bound.
-                let mut query =
-                    sqlx::query_as::<_, AuditApplicationEventRow>(sqlx::AssertSqlSafe(sql.clone()));
-                for receipt in chunk {
-                    query = query.bind(*receipt);
-                }
-                query.fetch_all(p).await
-            })?;
-            rows.extend(found);
-        }
-        Ok(rows)
+        self.audit_rows(
+            "SELECT a.receipt_number, e.seq, e.data \
+             FROM application_events e JOIN applications a ON a.id = e.application_id",
+            "a.receipt_number",
+            receipt_numbers,
+        )
+        .await
     }
 
     /// Every stored catalog revision of the agencies named by slug (a few hundred each at most).
@@ -505,25 +495,12 @@ impl Db {
         &self,
         agency_slugs: &[&str],
     ) -> StoreResult<Vec<AuditCatalogRevisionRow>> {
-        let mut rows = Vec::new();
-        for chunk in agency_slugs.chunks(AUDIT_KEYS_PER_QUERY) {
-            let sql = audit_query(
-                "SELECT a.slug AS agency_slug, r.code, r.revision, r.data \
-                 FROM catalog_revisions r JOIN agencies a ON a.id = r.agency_id",
-                "a.slug",
-                chunk.len(),
-            );
-            let found = db_run!(self, |p| {
-                // Only numbered placeholders are formatted into the text; the slugs are bound.
-                let mut query =
-                    sqlx::query_as::<_, AuditCatalogRevisionRow>(sqlx::AssertSqlSafe(sql.clone()));
-                for slug in chunk {
-                    query = query.bind(*slug);
-                }
-                query.fetch_all(p).await
-            })?;
-            rows.extend(found);
-        }
-        Ok(rows)
+        self.audit_rows(
+            "SELECT a.slug AS agency_slug, r.code, r.revision, r.data \
+             FROM catalog_revisions r JOIN agencies a ON a.id = r.agency_id",
+            "a.slug",
+            agency_slugs,
+        )
+        .await
     }
 }

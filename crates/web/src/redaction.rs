@@ -264,16 +264,18 @@ pub(crate) struct SourceChoice {
     pub selected: bool,
 }
 
+/// The subject's reviews and the form to start one, filled with `form` (what was submitted,
+/// or nothing).
 async fn list_page(
     state: &AppState,
     ctx: &Ctx,
     subject: RedactionSubject,
     problems: Problems,
-    title_value: String,
-    text_value: String,
-    source_value: String,
+    form: &HashMap<String, String>,
 ) -> Result<ReviewListPage, WebError> {
     let actor = ctx.require_actor()?;
+    let value = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let source_value = value("source");
     let reviews = state.services.redaction_reviews_of(actor, subject).await?;
     let sources = state
         .services
@@ -334,8 +336,8 @@ async fn list_page(
                 created_at: format_beijing(r.created_at),
             })
             .collect(),
-        title_value,
-        text_value,
+        title_value: value("title"),
+        text_value: value("text"),
         sources,
         base,
     })
@@ -347,18 +349,7 @@ async fn application_reviews(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let subject = RedactionSubject::Application(parse_id(&id)?);
-    render(
-        list_page(
-            &state,
-            &ctx,
-            subject,
-            Problems::default(),
-            String::new(),
-            String::new(),
-            String::new(),
-        )
-        .await?,
-    )
+    render(list_page(&state, &ctx, subject, Problems::default(), &HashMap::new()).await?)
 }
 
 async fn document_reviews(
@@ -367,18 +358,7 @@ async fn document_reviews(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let subject = RedactionSubject::Document(document_id(&state, &id).await?);
-    render(
-        list_page(
-            &state,
-            &ctx,
-            subject,
-            Problems::default(),
-            String::new(),
-            String::new(),
-            String::new(),
-        )
-        .await?,
-    )
+    render(list_page(&state, &ctx, subject, Problems::default(), &HashMap::new()).await?)
 }
 
 async fn create(
@@ -429,16 +409,7 @@ async fn create(
         }
         Err(error) => {
             let problems = problems_of(ctx.lang, error)?;
-            let page = list_page(
-                state,
-                &ctx,
-                subject,
-                problems,
-                field("title"),
-                field("text"),
-                source.clone(),
-            )
-            .await?;
+            let page = list_page(state, &ctx, subject, problems, &form).await?;
             let mut response = render(page)?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
