@@ -184,6 +184,32 @@ impl TagTable {
         self.labels.get(tag_id).map_or("n", String::as_str)
     }
 
+    /// Whether each tag id continues a word, indexed by id.
+    pub(crate) fn continues_word_table(&self) -> &[bool] {
+        &self.continues_word
+    }
+
+    /// The entity labels (upper-case, such as `PER`, with both a begin and an inside tag) with
+    /// the id of their begin tag.
+    pub(crate) fn entity_labels(&self) -> Vec<(&str, usize)> {
+        let mut found = Vec::new();
+        for (begin, label) in self.labels.iter().enumerate() {
+            if self.continues_word[begin]
+                || label.is_empty()
+                || !label.chars().all(|c| c.is_ascii_uppercase())
+                || found.iter().any(|(known, _)| known == label)
+            {
+                continue;
+            }
+            let has_inside_tag = (0..self.labels.len())
+                .any(|id| self.continues_word[id] && self.labels[id] == *label);
+            if has_inside_tag {
+                found.push((label.as_str(), begin));
+            }
+        }
+        found
+    }
+
     pub(crate) fn continues_word(&self, tag_id: usize) -> bool {
         self.continues_word.get(tag_id).copied().unwrap_or(false)
     }

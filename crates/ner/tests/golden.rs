@@ -110,6 +110,49 @@ fn real_model_matches_the_reference_sentence_by_sentence() {
 }
 
 #[test]
+fn analysis_keeps_the_best_path_and_adds_probabilities() {
+    let Some(dir) = model_dir() else {
+        return;
+    };
+    let model = load_model(&dir);
+    for (text, _) in GOLDEN_CASES {
+        let analysis = model.analyse(text, 0.2);
+        assert_eq!(analysis.words, model.tag(text), "{text}");
+        // Every entity word of the best path is listed, flagged, with a probability.
+        for word in analysis
+            .words
+            .iter()
+            .filter(|word| matches!(word.tag.as_str(), "PER" | "LOC" | "ORG" | "TIME"))
+        {
+            assert!(
+                analysis.entities.iter().any(|span| span.on_best_path
+                    && span.start_char == word.start_char
+                    && span.end_char == word.end_char
+                    && span.label == word.tag),
+                "{text}: {word:?}"
+            );
+        }
+        for span in &analysis.entities {
+            assert!(
+                span.probability > 0.0 && span.probability <= 1.0,
+                "{span:?}"
+            );
+            assert!(span.on_best_path || span.probability >= 0.2, "{span:?}");
+        }
+    }
+    // A clear name after a cue word is the likelier reading of its characters.
+    let text = "申请人王建国于昨日提交了申请。";
+    let analysis = model.analyse(text, 0.2);
+    let name = analysis
+        .entities
+        .iter()
+        .find(|span| span.label == "PER" && span.on_best_path)
+        .expect("the name is found");
+    assert_eq!((name.start_char, name.end_char), (3, 6));
+    assert!(name.probability > 0.5, "{name:?}");
+}
+
+#[test]
 fn real_model_tags_a_long_text_chunk_by_chunk() {
     let Some(dir) = model_dir() else {
         return;

@@ -215,12 +215,16 @@ pub enum TaggedEntityKind {
     Time,
 }
 
-/// A span a tagger labelled, with offsets in Unicode scalar values, end-exclusive.
+/// A span of a tagger's best reading of the text, with offsets in Unicode scalar values,
+/// end-exclusive, and how probable the tagger finds exactly that span and kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaggedEntity {
     pub start: usize,
     pub end: usize,
     pub kind: TaggedEntityKind,
+    /// The tagger's posterior probability of this span and kind, 0–100: how sure it is of
+    /// this reading, summed over all its readings of the text.
+    pub probability_percent: u8,
 }
 
 /// Runs every detector over `text`. Candidates that overlap a public fact are dropped, and of

@@ -9,16 +9,26 @@
 //! 3. an **unknown word built like a name**: jieba (without its HMM, for speed) leaves words it
 //!    does not know as single characters, and a surname followed by one or two such characters
 //!    that are usual in given names is a name far more often than not;
-//! 4. a **cue word after** the name (先生, 女士, 说, 身份证号, 住址…), which raises confidence.
+//! 4. a **cue word after** the name (先生, 女士, 说, 身份证号, 住址…), which raises confidence;
+//! 5. a **familiar form**: 老 or 小 before a common surname (老张, 小李);
+//! 6. the **named-entity model's** person names, when a tagger is installed, ranked by the
+//!    model's posterior probability of each (which the reason shown to staff states).
+//!
+//! Every mention of a person is then treated alike (the seed's 该脱的不脱 is the failure this
+//! prevents): the other occurrences of a name found with enough confidence are candidates too,
+//! and a mention without a role word takes the role of another mention of the same name, so an
+//! official named once with the office stays visible throughout.
 //!
 //! Every candidate then passes filters that keep public and generic words out: kinship and
 //! role words (妈妈, 老师), place names (北京, 台湾) and the first part of an organisation or
-//! place (a candidate followed by 市, 路, 公司, 大学…). The role word next to a name (局长,
+//! place (a candidate followed by 市, 路, 公司, 大学…), and a surname with a form of address
+//! (宋同志, 王老师), which says no more than the surname. The role word next to a name (局长,
 //! 法定代表人) is recorded so that the policy can keep officials and legal representatives.
 //!
 //! This file must never decide what is redacted (the policy does) and never hold names taken
 //! from any evaluation text.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use jieba_rs::Jieba;
@@ -102,6 +112,7 @@ pub(crate) fn detect_names(
         }
     }
     handles(chars, &mut candidates);
+    familiar_names(chars, &mut candidates);
     // A guess from the shape of a word that the tagger reads as a place, an organisation or a
     // date (周口, 高新区, 明天) is dropped; the tagger's own person names join the candidates.
     candidates.retain(|candidate| {
@@ -118,13 +129,19 @@ pub(crate) fn detect_names(
         if entity.kind != TaggedEntityKind::Person || entity.end - entity.start < 2 {
             continue;
         }
+        // The more probable reading wins where the tagger's names overlap a rule's guess or
+        // each other; the probability is in the reason, for staff.
         candidates.push(person(
             entity.start,
             entity.end,
-            TAGGED_PERSON_CONFIDENCE_PERCENT,
-            "姓名：命名实体模型识别为人名".to_owned(),
+            TAGGED_PERSON_CONFIDENCE_PERCENT + entity.probability_percent.min(100) / 12,
+            format!(
+                "姓名：命名实体模型识别为人名（模型概率 {}%）",
+                entity.probability_percent
+            ),
         ));
     }
+    let first_accepted = out.len();
     for mut candidate in candidates {
         if !passes_filters(chars, &candidate) {
             continue;
@@ -137,6 +154,148 @@ pub(crate) fn detect_names(
             candidate.role = role_before(chars, candidate.start);
         }
         out.push(candidate);
+    }
+    propagate_names(chars, first_accepted, out);
+}
+
+/// How sure a name must be before its other occurrences in the same text are marked too.
+const PROPAGATION_MIN_CONFIDENCE_PERCENT: u8 = 55;
+
+/// Treats every mention of a person alike, which is what the seed asks of redaction (该脱的不脱、
+/// 不该脱的乱脱 is the failure): each other occurrence of a name found with enough confidence
+/// becomes a candidate too, as does each part of at least two characters of a transliterated
+/// name written with a middle dot (查曼基尼·祖鲁, later just 祖鲁); and a mention without a role
+/// word takes the role of another mention of the same name, so that an official named once
+/// with the office (局长赵明) stays visible wherever the text names him again.
+fn propagate_names(chars: &[char], first_accepted: usize, out: &mut Vec<Detection>) {
+    // Each name form with the best confidence and the first role any of its mentions has.
+    let mut names: HashMap<Vec<char>, (u8, Option<&'static str>)> = HashMap::new();
+    let mut found_spans: HashSet<(usize, usize)> = HashSet::new();
+    for found in &out[first_accepted..] {
+        if found.category != Category::Person {
+            continue;
+        }
+        found_spans.insert((found.start, found.end));
+        if found.confidence_percent < PROPAGATION_MIN_CONFIDENCE_PERCENT {
+            continue;
+        }
+        let whole = &chars[found.start..found.end];
+        let parts = whole
+            .iter()
+            .any(|&c| is_name_separator(c))
+            .then(|| whole.split(|&c| is_name_separator(c)))
+            .into_iter()
+            .flatten();
+        for form in std::iter::once(whole).chain(parts) {
+            if form.len() < 2 {
+                continue;
+            }
+            let entry = names
+                .entry(form.to_vec())
+                .or_insert((found.confidence_percent, found.role));
+            entry.0 = entry.0.max(found.confidence_percent);
+            entry.1 = entry.1.or(found.role);
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    // A mention found on its own takes the role of another mention of the same name.
+    for found in &mut out[first_accepted..] {
+        if found.category == Category::Person
+            && found.role.is_none()
+            && let Some(&(_, Some(role))) = names.get(&chars[found.start..found.end])
+        {
+            found.role = Some(role);
+        }
+    }
+    // One pass over the text finds every occurrence of every form: the forms are indexed by
+    // their first two characters, so a position costs one look-up, however many names there
+    // are.
+    let mut forms_by_first_two: HashMap<(char, char), Vec<&Vec<char>>> = HashMap::new();
+    for form in names.keys() {
+        forms_by_first_two
+            .entry((form[0], form[1]))
+            .or_default()
+            .push(form);
+    }
+    for forms in forms_by_first_two.values_mut() {
+        // The surest form first (张伟 after a cue before the guess 张伟于), then the longest, so
+        // that 查曼基尼·祖鲁 is taken before a shorter form at the same place.
+        forms.sort_by_key(|form| {
+            (
+                std::cmp::Reverse(names[*form].0),
+                std::cmp::Reverse(form.len()),
+            )
+        });
+    }
+    let mut position = 0;
+    while position + 1 < chars.len() {
+        let Some(forms) = forms_by_first_two.get(&(chars[position], chars[position + 1])) else {
+            position += 1;
+            continue;
+        };
+        let Some(form) = forms
+            .iter()
+            .find(|form| chars[position..].starts_with(form))
+        else {
+            position += 1;
+            continue;
+        };
+        let end = position + form.len();
+        let inside_a_longer_word = (position > 0 && continues_a_name(chars[position - 1]))
+            || chars.get(end).is_some_and(|&c| continues_a_name(c));
+        // An overlapping weaker guess (张伟于 where 张伟 was found after a cue) is left to the
+        // overlap resolution, which keeps the more confident reading.
+        if !inside_a_longer_word && !found_spans.contains(&(position, end)) {
+            let (confidence_percent, role) = names[*form];
+            let mut found = person(
+                position,
+                end,
+                confidence_percent.saturating_sub(5),
+                "姓名：与本文中已识别的姓名相同".to_owned(),
+            );
+            found.role = role.or_else(|| role_before(chars, position));
+            if passes_filters(chars, &found) {
+                out.push(found);
+            }
+        }
+        position = end;
+    }
+}
+
+/// The middle dots that join the parts of a transliterated name (查曼基尼·祖鲁).
+fn is_name_separator(c: char) -> bool {
+    matches!(c, '·' | '•' | '・' | '‧' | '.')
+}
+
+/// Whether a character next to an occurrence makes it part of a longer name: another Latin
+/// letter or digit next to a Latin name (Lily in Lilyan), or a middle dot.
+fn continues_a_name(c: char) -> bool {
+    c.is_ascii_alphanumeric() || is_name_separator(c)
+}
+
+/// Evidence 5: 老 or 小 before a common surname (老张, 小李) is how people call someone they
+/// know; it names one person as surely as a nickname. Ambiguous surnames are left out (小时,
+/// 老高 as in 老高兴), as is a surname that the dictionary joins to the next character.
+fn familiar_names(chars: &[char], out: &mut Vec<Detection>) {
+    for (position, pair) in chars.windows(2).enumerate() {
+        if !matches!(pair[0], '老' | '小') || is_ambiguous_surname(pair[1]) {
+            continue;
+        }
+        // 小张三 or 老王八: more characters that may belong to a word or name follow.
+        if chars
+            .get(position + 2)
+            .is_some_and(|&next| is_given_name_character(next))
+        {
+            continue;
+        }
+        out.push(person(
+            position,
+            position + 2,
+            50,
+            "姓名：“老”或“小”加常见姓氏的称呼".to_owned(),
+        ));
     }
 }
 
@@ -360,6 +519,17 @@ fn passes_filters(chars: &[char], candidate: &Detection) -> bool {
     let word: String = chars[candidate.start..candidate.end].iter().collect();
     if is_generic_person_word(&word) || is_place_name(&word) {
         return false;
+    }
+    // A surname with a form of address (宋同志, 王老师, 李医生) names a role, not a person: it
+    // says no more than the surname does.
+    let surname_length = surname_length_at(&chars[candidate.start..candidate.end]);
+    if surname_length > 0 {
+        let rest: String = chars[candidate.start + surname_length..candidate.end]
+            .iter()
+            .collect();
+        if rest.chars().count() >= 2 && is_generic_person_word(&rest) {
+            return false;
+        }
     }
     // A place name inside the candidate at its start (北京人, 台湾省) is a place.
     let starts_with_place = (2..=4).any(|length| {

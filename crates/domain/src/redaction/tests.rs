@@ -314,7 +314,12 @@ fn names_after_cues_are_redacted_and_officials_are_kept() {
 
 fn tagged(text: &str, needle: &str, kind: TaggedEntityKind) -> TaggedEntity {
     let (start, end) = char_offsets_of(text, needle);
-    TaggedEntity { start, end, kind }
+    TaggedEntity {
+        start,
+        end,
+        kind,
+        probability_percent: 95,
+    }
 }
 
 fn persons_redacted(text: &str, entities: &[TaggedEntity]) -> Vec<String> {
@@ -360,15 +365,66 @@ fn a_taggers_entities_add_names_and_overrule_shape_guesses_but_not_the_policy() 
     let text = "局长赵明签发";
     assert!(persons_redacted(text, &[tagged(text, "赵明", TaggedEntityKind::Person)]).is_empty());
     // A single character is never enough, and entities outside the text are ignored.
-    let text = "老李来了";
+    let text = "信上只写了李的名字";
     let entities = [
         tagged(text, "李", TaggedEntityKind::Person),
         TaggedEntity {
             start: 3,
             end: 99,
             kind: TaggedEntityKind::Person,
+            probability_percent: 95,
         },
     ];
+    assert!(persons_redacted(text, &entities).is_empty());
+}
+
+#[test]
+fn every_mention_of_a_found_name_is_treated_alike() {
+    // A later mention without a cue is redacted because an earlier one was found.
+    let text = "申请人：张伟，身份证号略。经核实，张伟于三月提出申请。";
+    assert_eq!(persons_redacted(text, &[]), ["张伟", "张伟"]);
+    // The part of a transliterated name, mentioned alone later, is the same person.
+    let text = "总统查曼基尼·祖鲁今天访问，祖鲁表示满意";
+    let entities = [tagged(text, "查曼基尼·祖鲁", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["查曼基尼·祖鲁", "祖鲁"]);
+    // An official named once with the office stays visible wherever the text names him.
+    let text = "局长赵明签发。赵明指出，要依法公开。";
+    assert!(
+        persons_redacted(text, &[]).is_empty(),
+        "{:?}",
+        persons_redacted(text, &[])
+    );
+    // A name inside a longer Latin word is not another mention.
+    let text = "Lily说了，Lilyan没说";
+    let entities = [tagged(text, "Lily", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["Lily"]);
+    // A weak guess is not spread: only names found with some confidence are.
+    let text = "马上就到，马上出发";
+    assert!(persons_redacted(text, &[]).is_empty());
+}
+
+#[test]
+fn familiar_forms_name_a_person_but_a_surname_with_a_title_does_not() {
+    assert_eq!(persons_redacted("周末和老张去钓鱼", &[]), ["老张"]);
+    assert_eq!(persons_redacted("让小李去一趟", &[]), ["小李"]);
+    for text in [
+        "我小时候住在这里",
+        "他老高兴了",
+        "小王子很可爱",
+        "宋同志抵达汉口站",
+    ] {
+        assert!(
+            persons_redacted(text, &[]).is_empty(),
+            "{text}: {:?}",
+            persons_redacted(text, &[])
+        );
+    }
+    // The tagger's reading of a surname and a form of address is not a name either.
+    let text = "日中午，宋同志抵达汉口站";
+    let entities = [tagged(text, "宋同志", TaggedEntityKind::Person)];
+    assert!(persons_redacted(text, &entities).is_empty());
+    let text = "感谢王老师的耐心";
+    let entities = [tagged(text, "王老师", TaggedEntityKind::Person)];
     assert!(persons_redacted(text, &entities).is_empty());
 }
 
