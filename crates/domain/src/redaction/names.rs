@@ -112,7 +112,7 @@ pub(crate) fn detect_names(
         }
     }
     handles(chars, &mut candidates);
-    familiar_names(chars, &mut candidates);
+    familiar_names(chars, &tokens, &mut candidates);
     // A guess from the shape of a word that the tagger reads as a place, an organisation or a
     // date (周口, 高新区, 明天) is dropped; the tagger's own person names join the candidates.
     candidates.retain(|candidate| {
@@ -159,7 +159,7 @@ pub(crate) fn detect_names(
 }
 
 /// How sure a name must be before its other occurrences in the same text are marked too.
-const PROPAGATION_MIN_CONFIDENCE_PERCENT: u8 = 55;
+const PROPAGATION_MIN_CONFIDENCE_PERCENT: u8 = 70;
 
 /// Treats every mention of a person alike, which is what the seed asks of redaction (该脱的不脱、
 /// 不该脱的乱脱 is the failure): each other occurrence of a name found with enough confidence
@@ -229,8 +229,14 @@ fn propagate_names(chars: &[char], first_accepted: usize, out: &mut Vec<Detectio
             )
         });
     }
+    // Most positions start no form; a bitmap of first characters answers that without hashing.
+    let first_characters = CharSet::from_chars(names.keys().map(|form| form[0]));
     let mut position = 0;
     while position + 1 < chars.len() {
+        if !first_characters.contains(chars[position]) {
+            position += 1;
+            continue;
+        }
         let Some(forms) = forms_by_first_two.get(&(chars[position], chars[position + 1])) else {
             position += 1;
             continue;
@@ -275,12 +281,34 @@ fn continues_a_name(c: char) -> bool {
     c.is_ascii_alphanumeric() || is_name_separator(c)
 }
 
+/// Words of 小 or 老 and a common surname that are ordinary words in their own right (小康社会,
+/// 小孔, 小叶, 小钱); the segmenter keeps them as words of two characters, just as it keeps
+/// 老张, so they are listed.
+const ORDINARY_FAMILIAR_SHAPED_WORDS: [[char; 2]; 4] =
+    [['小', '康'], ['小', '孔'], ['小', '叶'], ['小', '钱']];
+
 /// Evidence 5: 老 or 小 before a common surname (老张, 小李) is how people call someone they
 /// know; it names one person as surely as a nickname. Ambiguous surnames are left out (小时,
-/// 老高 as in 老高兴), as is a surname that the dictionary joins to the next character.
-fn familiar_names(chars: &[char], out: &mut Vec<Detection>) {
-    for (position, pair) in chars.windows(2).enumerate() {
-        if !matches!(pair[0], '老' | '小') || is_ambiguous_surname(pair[1]) {
+/// 老高 as in 老高兴), as are pairs that the segmenter joins to a neighbouring character
+/// (老黄历, 小周末, 老毛病) and the ordinary words above.
+fn familiar_names(chars: &[char], tokens: &[Token], out: &mut Vec<Detection>) {
+    for (index, token) in tokens.iter().enumerate() {
+        if !matches!(chars[token.start], '老' | '小') {
+            continue;
+        }
+        // The pair must be a word of its own (老张) or two single-character words (小/李), so
+        // that it ends where a word ends.
+        let pair_is_words = token.length() == 2
+            || (token.length() == 1
+                && tokens.get(index + 1).is_some_and(|next| next.length() == 1));
+        let position = token.start;
+        let Some(&surname) = chars.get(position + 1) else {
+            continue;
+        };
+        if !pair_is_words
+            || is_ambiguous_surname(surname)
+            || ORDINARY_FAMILIAR_SHAPED_WORDS.contains(&[chars[position], surname])
+        {
             continue;
         }
         // 小张三 or 老王八: more characters that may belong to a word or name follow.
@@ -543,5 +571,15 @@ fn passes_filters(chars: &[char], candidate: &Detection) -> bool {
     if starts_with_place {
         return false;
     }
-    org_or_place_suffix_at(chars, candidate.end).is_none()
+    if org_or_place_suffix_at(chars, candidate.end).is_some() {
+        return false;
+    }
+    // A business named after a person with its branch's place (孟小帅沈阳店, 张记北京分公司):
+    // a place name, then an organisation suffix, right after the candidate.
+    !(2..=4).any(|length| {
+        let place_end = candidate.end + length;
+        place_end < chars.len()
+            && is_place_name(&chars[candidate.end..place_end].iter().collect::<String>())
+            && org_or_place_suffix_at(chars, place_end).is_some()
+    })
 }

@@ -419,6 +419,13 @@ fn familiar_forms_name_a_person_but_a_surname_with_a_title_does_not() {
             persons_redacted(text, &[])
         );
     }
+    // A business named after a person, with its branch's place, is an organisation.
+    let text = "感恩回馈，王小帅沈阳店专属活动";
+    let entities = [tagged(text, "王小帅", TaggedEntityKind::Person)];
+    assert!(persons_redacted(text, &entities).is_empty());
+    let text = "王小帅在沈阳开店";
+    let entities = [tagged(text, "王小帅", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["王小帅"]);
     // The tagger's reading of a surname and a form of address is not a name either.
     let text = "日中午，宋同志抵达汉口站";
     let entities = [tagged(text, "宋同志", TaggedEntityKind::Person)];
