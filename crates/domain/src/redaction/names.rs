@@ -124,16 +124,20 @@ pub(crate) fn detect_names(
             })
     });
     for entity in entities {
+        if entity.kind != TaggedEntityKind::Person {
+            continue;
+        }
+        let (start, end) = trim_decoration(chars, entity.start, entity.end);
         // A single character is a surname said alone (老李) or a tagging slip, never enough
         // to name someone.
-        if entity.kind != TaggedEntityKind::Person || entity.end - entity.start < 2 {
+        if end - start < 2 {
             continue;
         }
         // The more probable reading wins where the tagger's names overlap a rule's guess or
         // each other; the probability is in the reason, for staff.
         candidates.push(person(
-            entity.start,
-            entity.end,
+            start,
+            end,
             TAGGED_PERSON_CONFIDENCE_PERCENT + entity.probability_percent.min(100) / 12,
             format!(
                 "姓名：命名实体模型识别为人名（模型概率 {}%）",
@@ -156,6 +160,24 @@ pub(crate) fn detect_names(
         out.push(candidate);
     }
     propagate_names(chars, first_accepted, out);
+}
+
+/// Strokes that social-media nicknames use as ornaments (寒阳丶, 冰凌灬): ideographs by code
+/// point, never the edge of a name.
+const ORNAMENTAL_STROKES: &str = "丶灬乀丿乛亅丨";
+
+/// Shrinks a tagger's span until it starts and ends with a letter, a digit or an ideograph
+/// that is not an ornamental stroke: a tagger sometimes takes the punctuation or ornament
+/// next to a name into it.
+fn trim_decoration(chars: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+    let is_edge = |c: char| c.is_alphanumeric() && !ORNAMENTAL_STROKES.contains(c);
+    while start < end && !is_edge(chars[start]) {
+        start += 1;
+    }
+    while end > start && !is_edge(chars[end - 1]) {
+        end -= 1;
+    }
+    (start, end)
 }
 
 /// How sure a name must be before its other occurrences in the same text are marked too.
@@ -261,7 +283,8 @@ fn propagate_names(chars: &[char], first_accepted: usize, out: &mut Vec<Detectio
                 confidence_percent.saturating_sub(5),
                 "姓名：与本文中已识别的姓名相同".to_owned(),
             );
-            found.role = role.or_else(|| role_before(chars, position));
+            // A role word right before this mention says more than one elsewhere.
+            found.role = role_before(chars, position).or(role);
             if passes_filters(chars, &found) {
                 out.push(found);
             }

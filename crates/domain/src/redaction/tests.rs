@@ -364,6 +364,13 @@ fn a_taggers_entities_add_names_and_overrule_shape_guesses_but_not_the_policy() 
     assert!(persons_redacted(text, &[tagged(text, "妈妈", TaggedEntityKind::Person)]).is_empty());
     let text = "局长赵明签发";
     assert!(persons_redacted(text, &[tagged(text, "赵明", TaggedEntityKind::Person)]).is_empty());
+    // Ornaments and punctuation the tagger took in are trimmed off the name.
+    let text = "我和寒阳丶一起去";
+    let entities = [tagged(text, "寒阳丶", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["寒阳"]);
+    let text = "“林小雨”来了";
+    let entities = [tagged(text, "“林小雨”", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["林小雨"]);
     // A single character is never enough, and entities outside the text are ignored.
     let text = "信上只写了李的名字";
     let entities = [
