@@ -667,3 +667,43 @@ proptest! {
         );
     }
 }
+
+/// Characters that exercise every name rule: surnames, 老/小, given-name characters, forms of
+/// address, ornaments, middle dots, Latin letters, punctuation and a cue word's characters.
+const NAME_ALPHABET: &str = "王李张刘陈欧阳老小明华建国伟丶灬·.同志师申请人局长：，。 AbcL@店沈阳";
+
+proptest! {
+    #[test]
+    fn names_with_any_tagger_output_never_panic_and_stay_well_formed(
+        indices in proptest::collection::vec(0usize..NAME_ALPHABET.chars().count(), 0..60),
+        raw_entities in proptest::collection::vec((0usize..70, 0usize..8, 0u8..4, 0u8..=100), 0..12),
+    ) {
+        let alphabet: Vec<char> = NAME_ALPHABET.chars().collect();
+        let text: String = indices.iter().map(|&i| alphabet[i]).collect();
+        let kinds = [
+            TaggedEntityKind::Person,
+            TaggedEntityKind::Place,
+            TaggedEntityKind::Organisation,
+            TaggedEntityKind::Time,
+        ];
+        let entities: Vec<TaggedEntity> = raw_entities
+            .iter()
+            .map(|&(start, length, kind, probability_percent)| TaggedEntity {
+                start,
+                end: start + length,
+                kind: kinds[usize::from(kind)],
+                probability_percent,
+            })
+            .collect();
+        let length = text.chars().count();
+        let findings = detect_with_entities(&text, &entities);
+        let mut previous_end = 0;
+        for detection in &findings.detections {
+            prop_assert!(detection.start < detection.end && detection.end <= length, "{detection:?}");
+            prop_assert!(detection.start >= previous_end, "overlap in {text:?}: {:?}", findings.detections);
+            previous_end = detection.end;
+        }
+        let spans = spans_to_redact_with_entities(&text, &entities);
+        prop_assert!(spans.iter().all(|span| span.end <= length));
+    }
+}
