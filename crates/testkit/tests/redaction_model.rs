@@ -68,6 +68,16 @@ async fn the_models_names_join_the_rules_in_the_suggestions() -> anyhow::Result<
         assert!(with_model.has_entity_tagger());
         let spans = with_model.redaction_suggestions(text.to_string()).await?;
         assert_eq!(persons(text, &spans), ["奥巴马", "张伟"], "{}", db.label);
+        // The model's name tells staff how sure the model is.
+        let obama = spans
+            .iter()
+            .find(|s| s.category == Category::Person && s.start == 2)
+            .expect("the model's name is suggested");
+        assert!(obama.reason.contains("模型概率"), "{}", obama.reason);
+        assert!(
+            entities.iter().all(|e| e.probability_percent <= 100),
+            "{entities:?}"
+        );
         // The phone number is still found, and the place name stays visible.
         assert!(
             spans.iter().any(|s| s.category == Category::Phone),
