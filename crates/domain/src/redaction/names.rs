@@ -127,7 +127,21 @@ pub(crate) fn detect_names(
         if entity.kind != TaggedEntityKind::Person {
             continue;
         }
-        let (start, end) = trim_decoration(chars, entity.start, entity.end);
+        let (mut start, end) = trim_decoration(chars, entity.start, entity.end);
+        // A tagger sometimes takes a two-character given name without the surname right
+        // before it (曾|若彤): the name includes a common surname that directly precedes it.
+        // A nickname (小新, 阿明) has no surname to take back.
+        if end - start == 2
+            && start > 0
+            && surname_length_at(&chars[start..end]) == 0
+            && !matches!(chars[start], '小' | '老' | '阿')
+            && chars[start..end]
+                .iter()
+                .all(|&c| is_given_name_character(c))
+            && !is_ambiguous_surname(chars[start - 1])
+        {
+            start -= 1;
+        }
         // A single character is a surname said alone (老李) or a tagging slip, never enough
         // to name someone.
         if end - start < 2 {

@@ -371,6 +371,13 @@ fn a_taggers_entities_add_names_and_overrule_shape_guesses_but_not_the_policy() 
     let text = "“林小雨”来了";
     let entities = [tagged(text, "“林小雨”", TaggedEntityKind::Person)];
     assert_eq!(persons_redacted(text, &entities), ["林小雨"]);
+    // A given name read without the surname before it gets the surname back.
+    let text = "我叫曾若彤，你好";
+    let entities = [tagged(text, "若彤", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["曾若彤"]);
+    let text = "哈哈小新啊";
+    let entities = [tagged(text, "小新", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["小新"]);
     // A single character is never enough, and entities outside the text are ignored.
     let text = "信上只写了李的名字";
     let entities = [
