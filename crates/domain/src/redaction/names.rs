@@ -180,12 +180,23 @@ pub(crate) fn detect_names(
 /// point, never the edge of a name.
 const ORNAMENTAL_STROKES: &str = "丶灬乀丿乛亅丨";
 
+/// Characters of laughter and interjections (哈哈, 呵呵, 嘿嘿), which social-media posts repeat.
+const INTERJECTIONS: &str = "哈呵嘿嘻哇啊哦喔嗯";
+
 /// Shrinks a tagger's span until it starts and ends with a letter, a digit or an ideograph
-/// that is not an ornamental stroke: a tagger sometimes takes the punctuation or ornament
-/// next to a name into it.
+/// that is not an ornamental stroke, and does not start with the last of a repeated
+/// interjection: a tagger sometimes takes the punctuation, ornament or laughter next to a name
+/// into it.
 fn trim_decoration(chars: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
     let is_edge = |c: char| c.is_alphanumeric() && !ORNAMENTAL_STROKES.contains(c);
-    while start < end && !is_edge(chars[start]) {
+    while start < end
+        && (!is_edge(chars[start])
+            // Laughter or an interjection run into the name (哈哈|柯震倲): the same sound right
+            // before it shows that it is not a surname.
+            || (INTERJECTIONS.contains(chars[start])
+                && start > 0
+                && chars[start - 1] == chars[start]))
+    {
         start += 1;
     }
     while end > start && !is_edge(chars[end - 1]) {
