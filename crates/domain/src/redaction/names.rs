@@ -183,6 +183,10 @@ const ORNAMENTAL_STROKES: &str = "丶灬乀丿乛亅丨";
 /// Characters of laughter and interjections (哈哈, 呵呵, 嘿嘿), which social-media posts repeat.
 const INTERJECTIONS: &str = "哈呵嘿嘻哇啊哦喔嗯";
 
+/// Particles and words that follow a name but never end one. Kept short on purpose: 中, 和 or
+/// 为 end many given names (建中, 张和), though they are rare inside a rule's guess.
+const NEVER_LAST_IN_NAMES: &str = "的了吗呢吧啊呀哦嘛么着过们岁歲";
+
 /// Shrinks a tagger's span until it starts and ends with a letter, a digit or an ideograph
 /// that is not an ornamental stroke, and does not start with the last of a repeated
 /// interjection: a tagger sometimes takes the punctuation, ornament or laughter next to a name
@@ -199,7 +203,12 @@ fn trim_decoration(chars: &[char], mut start: usize, mut end: usize) -> (usize, 
     {
         start += 1;
     }
-    while end > start && !is_edge(chars[end - 1]) {
+    // A particle or 岁 after a name of at least two characters is never its last character
+    // (林志颖岁, 王小明的).
+    while end > start
+        && (!is_edge(chars[end - 1])
+            || (end - start > 2 && NEVER_LAST_IN_NAMES.contains(chars[end - 1])))
+    {
         end -= 1;
     }
     (start, end)

@@ -371,6 +371,9 @@ fn a_taggers_entities_add_names_and_overrule_shape_guesses_but_not_the_policy() 
     let text = "哈哈哈柯震东来了";
     let entities = [tagged(text, "哈柯震东", TaggedEntityKind::Person)];
     assert_eq!(persons_redacted(text, &entities), ["柯震东"]);
+    let text = "林志颖岁月不老";
+    let entities = [tagged(text, "林志颖岁", TaggedEntityKind::Person)];
+    assert_eq!(persons_redacted(text, &entities), ["林志颖"]);
     let text = "“林小雨”来了";
     let entities = [tagged(text, "“林小雨”", TaggedEntityKind::Person)];
     assert_eq!(persons_redacted(text, &entities), ["林小雨"]);
