@@ -142,6 +142,8 @@ impl CharacterIds {
 pub(crate) struct TagTable {
     labels: Vec<String>,
     continues_word: Vec<bool>,
+    /// Per tag id: the tag begins a word with an entity label (see `is_entity`).
+    is_entity: Vec<bool>,
 }
 
 impl TagTable {
@@ -174,9 +176,19 @@ impl TagTable {
             );
             continues_word.push(tag.ends_with("-I"));
         }
+        let is_entity = (0..tag_count)
+            .map(|id| {
+                let label = &labels[id];
+                !continues_word[id]
+                    && !label.is_empty()
+                    && label.chars().all(|c| c.is_ascii_uppercase())
+                    && (0..tag_count).any(|other| continues_word[other] && labels[other] == *label)
+            })
+            .collect();
         Ok(Self {
             labels,
             continues_word,
+            is_entity,
         })
     }
 
@@ -189,25 +201,10 @@ impl TagTable {
         &self.continues_word
     }
 
-    /// The entity labels (upper-case, such as `PER`, with both a begin and an inside tag) with
-    /// the id of their begin tag.
-    pub(crate) fn entity_labels(&self) -> Vec<(&str, usize)> {
-        let mut found = Vec::new();
-        for (begin, label) in self.labels.iter().enumerate() {
-            if self.continues_word[begin]
-                || label.is_empty()
-                || !label.chars().all(|c| c.is_ascii_uppercase())
-                || found.iter().any(|(known, _)| known == label)
-            {
-                continue;
-            }
-            let has_inside_tag = (0..self.labels.len())
-                .any(|id| self.continues_word[id] && self.labels[id] == *label);
-            if has_inside_tag {
-                found.push((label.as_str(), begin));
-            }
-        }
-        found
+    /// Whether the tag starts an entity word: its label is upper-case (`PER`, `LOC`, `ORG`,
+    /// `TIME`; not the outside tag `O`, which has no inside tag) and has an inside tag.
+    pub(crate) fn is_entity(&self, tag_id: usize) -> bool {
+        self.is_entity.get(tag_id).copied().unwrap_or(false)
     }
 
     pub(crate) fn continues_word(&self, tag_id: usize) -> bool {
@@ -306,5 +303,24 @@ mod tests {
                 ("n", false),
             ]
         );
+    }
+
+    #[test]
+    fn entity_tags_are_upper_case_begin_tags_with_an_inside_tag() {
+        let tags = TagTable::build(
+            "0	O
+1	PER-B
+2	PER-I
+3	LOC-B
+4	n-B
+5	n-I
+",
+            6,
+        )
+        .expect("a valid table");
+        let entities: Vec<bool> = (0..7).map(|id| tags.is_entity(id)).collect();
+        // O has no inside tag, PER-I continues a word, LOC has no inside tag here, n is a part
+        // of speech, and an id outside the table is nothing.
+        assert_eq!(entities, [false, true, false, false, false, false, false]);
     }
 }

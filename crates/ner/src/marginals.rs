@@ -1,11 +1,11 @@
 //! Posterior probabilities of the CRF layer: how likely the model finds that a span of the text
 //! is one entity, summed over every tag path, not only the best one that Viterbi returns.
 //!
-//! The best path says "this is a person" or nothing; the redaction detectors need to know how
-//! sure that is (a span the model calls a person with probability 0.55 deserves less trust than
-//! one at 0.99) and which persons the model nearly chose (a name it gives 0.4 is often right
-//! when a rule also sees a surname). The forward–backward algorithm answers both exactly, in
-//! `steps × tags²` multiply–adds, a few percent of what the GRU layers cost per character.
+//! The best path says "this is a person" or nothing; the redaction detectors and the staff who
+//! review their suggestions need to know how sure that is (a span the model calls a person with
+//! probability 0.55 deserves less trust than one at 0.99). The forward–backward algorithm
+//! answers that exactly, in `steps × tags²` multiply–adds, about 1 % of what the GRU layers
+//! cost per character.
 //!
 //! It works in probability space with one scaling factor per step (Rabiner's scaled
 //! forward–backward), so no logarithm or exponential sits in the inner loop: the transition
@@ -14,16 +14,6 @@
 //!
 //! It must never panic, whatever the numbers: non-finite or degenerate scores give empty
 //! results, never an index outside a buffer.
-
-/// A span of consecutive steps that the CRF tags as one entity (`begin` tag at the first step,
-/// `inside` tag at the others, a tag that starts a new word after it), with the posterior
-/// probability of exactly that.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct SpanPosterior {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) probability: f64,
-}
 
 /// The scaled forward and backward tables of one sequence, from which span posteriors are read.
 pub(crate) struct Posteriors {
@@ -163,66 +153,6 @@ impl Posteriors {
             self.extend(&mut prefix, step, continues_word);
         }
         self.close(&prefix, end, continues_word).min(1.0)
-    }
-
-    /// Every word that starts with `begin`, as [`Posteriors::span_probability`] defines it,
-    /// whose posterior is at least `minimum_probability`, at most `max_length` steps long.
-    /// Spans may overlap (李开 and 李开复 are both possible readings); the caller chooses.
-    pub(crate) fn spans(
-        &self,
-        begin: usize,
-        continues_word: &[bool],
-        minimum_probability: f64,
-        max_length: usize,
-    ) -> Vec<SpanPosterior> {
-        let tag_count = self.tag_count;
-        let mut found = Vec::new();
-        for start in 0..self.steps {
-            // The posterior of any word starting here is at most that of its first tag, and
-            // the mass of the prefix's continuations only falls as the word grows, so both
-            // bound the search.
-            if self
-                .forward
-                .get(start * tag_count + begin)
-                .copied()
-                .unwrap_or(0.0)
-                * self
-                    .backward
-                    .get(start * tag_count + begin)
-                    .copied()
-                    .unwrap_or(0.0)
-                < minimum_probability
-            {
-                continue;
-            }
-            let Some(mut prefix) = self.start_prefix(start, begin, continues_word) else {
-                return found;
-            };
-            for end in start + 1..=(start + max_length).min(self.steps) {
-                let probability = self.close(&prefix, end, continues_word);
-                if probability >= minimum_probability {
-                    found.push(SpanPosterior {
-                        start,
-                        end,
-                        probability: probability.min(1.0),
-                    });
-                }
-                if end == self.steps {
-                    break;
-                }
-                self.extend(&mut prefix, end, continues_word);
-                let row = end * tag_count;
-                let remaining: f64 = prefix
-                    .iter()
-                    .zip(&self.backward[row..row + tag_count])
-                    .map(|(p, b)| p * b)
-                    .sum();
-                if remaining < minimum_probability {
-                    break;
-                }
-            }
-        }
-        found
     }
 
     /// The scaled forward mass of a word starting at `start` with `begin`, by tag: all of it
@@ -386,59 +316,27 @@ mod tests {
         let posteriors = Posteriors::compute(&emissions, &transitions, TAGS).expect("finite");
         let paths = all_paths(&emissions, &transitions, TAGS);
         let partition: f64 = paths.iter().map(|(_, weight)| weight).sum();
-        let spans = posteriors.spans(1, &CONTINUES, 0.0, 10);
-        // Every (start, end) is listed once, with the brute-force probability.
-        assert_eq!(spans.len(), 4 + 3 + 2 + 1);
-        for span in &spans {
-            let expected: f64 = paths
-                .iter()
-                .filter(|(path, _)| {
-                    path[span.start] == 1
-                        && path[span.start + 1..span.end]
-                            .iter()
-                            .all(|&tag| CONTINUES[tag])
-                        && path.get(span.end).is_none_or(|&tag| !CONTINUES[tag])
-                })
-                .map(|(_, weight)| weight)
-                .sum::<f64>()
-                / partition;
-            assert!(
-                (span.probability - expected).abs() < 1e-9,
-                "{span:?} expected {expected}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_single_span_probability_equals_the_listed_one() {
-        let (emissions, transitions) = example();
-        let posteriors = Posteriors::compute(&emissions, &transitions, TAGS).expect("finite");
-        for span in posteriors.spans(1, &CONTINUES, 0.0, 10) {
-            let single = posteriors.span_probability(span.start, span.end, 1, &CONTINUES);
-            assert!((single - span.probability).abs() < 1e-12, "{span:?}");
+        for start in 0..4 {
+            for end in start + 1..=4 {
+                let expected: f64 = paths
+                    .iter()
+                    .filter(|(path, _)| {
+                        path[start] == 1
+                            && path[start + 1..end].iter().all(|&tag| CONTINUES[tag])
+                            && path.get(end).is_none_or(|&tag| !CONTINUES[tag])
+                    })
+                    .map(|(_, weight)| weight)
+                    .sum::<f64>()
+                    / partition;
+                let actual = posteriors.span_probability(start, end, 1, &CONTINUES);
+                assert!(
+                    (actual - expected).abs() < 1e-9,
+                    "{start}..{end}: {actual} expected {expected}"
+                );
+            }
         }
         assert_eq!(posteriors.span_probability(2, 2, 1, &CONTINUES), 0.0);
         assert_eq!(posteriors.span_probability(0, 9, 1, &CONTINUES), 0.0);
-    }
-
-    #[test]
-    fn the_threshold_keeps_exactly_the_spans_at_or_above_it() {
-        let (emissions, transitions) = example();
-        let posteriors = Posteriors::compute(&emissions, &transitions, TAGS).expect("finite");
-        let all = posteriors.spans(1, &CONTINUES, 0.0, 10);
-        let threshold = 0.1;
-        let kept = posteriors.spans(1, &CONTINUES, threshold, 10);
-        let expected: Vec<SpanPosterior> = all
-            .into_iter()
-            .filter(|span| span.probability >= threshold)
-            .collect();
-        assert_eq!(kept, expected);
-        assert!(
-            posteriors
-                .spans(1, &CONTINUES, 0.0, 1)
-                .iter()
-                .all(|s| s.end - s.start == 1)
-        );
     }
 
     #[test]
@@ -457,12 +355,11 @@ mod tests {
         assert!(Posteriors::compute(&[1.0, 2.0, 3.0], &[0.0; 4], 3).is_none());
         assert!(Posteriors::compute(&[f32::NAN, 2.0, 3.0], &[0.0; 9], 3).is_none());
         let posteriors = Posteriors::compute(&[1.0, 2.0, 3.0], &[0.0; 9], 3).expect("finite");
-        assert!(
-            posteriors
-                .spans(7, &[false, false, true], 0.0, 5)
-                .is_empty()
+        assert_eq!(
+            posteriors.span_probability(0, 1, 7, &[false, false, true]),
+            0.0
         );
-        assert!(posteriors.spans(1, &[false], 0.0, 5).is_empty());
+        assert_eq!(posteriors.span_probability(0, 1, 1, &[false]), 0.0);
         assert_eq!(posteriors.tag_probability(9, 0), 0.0);
     }
 }

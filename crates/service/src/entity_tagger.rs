@@ -75,15 +75,14 @@ impl EntityTagger {
     /// with offsets in Unicode scalar values and the model's posterior probability of each.
     /// Parts of speech are left out: the detectors use only the named-entity tags.
     ///
-    /// Readings off the best path are not passed on: on the Weibo development set, adding the
-    /// likelier ones (or dropping best-path names below a probability) moved recall and wrong
-    /// redactions together, never one without the other (docs/benchmarks.md).
+    /// Only the best reading is passed on: on the Weibo development set, adding the likelier
+    /// other readings, or dropping best-path names below a probability, moved recall and
+    /// wrong redactions together, never one without the other (docs/benchmarks.md).
     pub fn entities(&self, text: &str) -> Vec<TaggedEntity> {
         self.model
-            .analyse(text, 1.0)
+            .analyse(text)
             .entities
             .into_iter()
-            .filter(|word| word.on_best_path)
             .filter_map(|word| {
                 let kind = match word.label.as_str() {
                     "PER" => TaggedEntityKind::Person,
